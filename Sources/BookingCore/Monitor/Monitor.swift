@@ -1,0 +1,395 @@
+import Foundation
+import Logging
+
+public enum MonitorError: Error, Equatable, CustomStringConvertible {
+    case unknownProduct(Int32)
+    case unknownBooking(String)
+    case readonly
+
+    public var description: String {
+        switch self {
+        case .unknownProduct(let id): return "no product with id \(id) in this group"
+        case .unknownBooking(let id): return "no undelivered booking with id \(id)"
+        case .readonly: return "read-only: state changes are turned off"
+        }
+    }
+}
+
+/// The one owner of booking-monitor's state. Every change (a queue push, a switch-state, a key,
+/// a sweep, a delivery result) is a method here: it applies the booking rules, commits to the
+/// store in one transaction, then updates memory and publishes the change. The methods are
+/// synchronous, so each runs start to finish without interleaving with another.
+public actor Monitor {
+    public nonisolated let group: String
+    private let store: Store
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let makeBookingId: @Sendable () -> String
+
+    private var products: [Product]
+    private var indexById: [Int32: Int]
+    private var availableByTitle: [String: Set<Int32>]
+    private var snapshot: QueueSnapshot
+    private var queueIndex: [String: Int] = [:]
+    private var carriedTitles: Set<String> = []
+    /// Pending and parked events, keyed by booking sequence (booking order).
+    private var outbox: [Int64: OutboxEvent]
+    private var undelivered: [CustomerTitle: Int]
+    private var bookedFromSnapshot: Set<CustomerTitle>
+    private var totals: Totals
+    private var paused = false
+    private var link: LinkStatus
+    private var activity: [ActivityEntry] = []
+    private static let activityLimit = 500
+
+    private var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
+    private var nextSubscriber = 0
+
+    public init(store: Store, group: String, orchestrator: String, logger: Logger,
+                now: @escaping @Sendable () -> Date = Date.init,
+                makeBookingId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) throws {
+        let loaded = try store.load()
+        self.store = store
+        self.group = group
+        self.logger = logger
+        self.now = now
+        self.makeBookingId = makeBookingId
+        self.products = loaded.products
+        self.indexById = [:]
+        self.availableByTitle = [:]
+        self.snapshot = loaded.snapshot
+        self.outbox = [:]
+        self.undelivered = [:]
+        self.bookedFromSnapshot = Set(loaded.deliveredFromCurrentSnapshot.map {
+            CustomerTitle(customerId: $0.customerId, title: $0.title)
+        })
+        self.totals = loaded.totals
+        self.link = LinkStatus(orchestrator: orchestrator)
+        for event in loaded.outbox {
+            outbox[event.booking.sequence] = event
+            undelivered[event.booking.customerTitle, default: 0] += 1
+            if event.booking.snapshotSequence == loaded.snapshot.sequence {
+                bookedFromSnapshot.insert(event.booking.customerTitle)
+            }
+        }
+        (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
+        queueIndex = Self.queueIndexes(loaded.snapshot)
+    }
+
+    private func reindex() {
+        (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
+        reindexQueues()
+    }
+
+    private static func indexes(_ products: [Product])
+        -> (byId: [Int32: Int], availableByTitle: [String: Set<Int32>], titles: Set<String>) {
+        var available: [String: Set<Int32>] = [:]
+        for product in products where product.isAvailable {
+            available[product.title, default: []].insert(product.id)
+        }
+        return (Dictionary(uniqueKeysWithValues: products.enumerated().map { ($1.id, $0) }), available,
+                Set(products.map(\.title)))
+    }
+
+    private static func queueIndexes(_ snapshot: QueueSnapshot) -> [String: Int] {
+        Dictionary(snapshot.queues.enumerated().map { ($1.title, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func reindexQueues() {
+        queueIndex = Self.queueIndexes(snapshot)
+    }
+
+    // MARK: Commands
+
+    /// Loads a catalog: adds new products, updates titles and descriptions of known ones, keeps
+    /// their availability. Returns how many were added and updated.
+    @discardableResult
+    public func applyCatalog(_ catalog: [Product]) throws -> (added: Int, updated: Int) {
+        var added = 0, updated = 0
+        var merged = products
+        for entry in catalog {
+            if let index = indexById[entry.id] {
+                if merged[index].title != entry.title || merged[index].description != entry.description {
+                    merged[index].title = entry.title
+                    merged[index].description = entry.description
+                    updated += 1
+                }
+            } else {
+                merged.append(entry)
+                added += 1
+            }
+        }
+        guard added + updated > 0 else { return (0, 0) }
+        try store.write { tx in try tx.upsertCatalog(catalog) }
+        products = merged.sorted { $0.id < $1.id }
+        reindex()
+        book(titles: nil)
+        return (added, updated)
+    }
+
+    /// `PUT switch-state`, a key press, stock arriving: sets a product's availability and books
+    /// it at once if its title has a queue.
+    @discardableResult
+    public func setAvailability(productId: Int32, isAvailable: Bool, by actor: String = "api") throws -> Product {
+        guard let index = indexById[productId] else { throw MonitorError.unknownProduct(productId) }
+        var product = products[index]
+        guard product.isAvailable != isAvailable else { return product }
+        product.isAvailable = isAvailable
+        if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
+        let bookings = try store.write { tx in
+            try tx.update(product)
+            return try planAndWrite(tx, titles: [product.title], extraAvailable: isAvailable ? product : nil)
+        }
+        apply(product)
+        record(.operatorAction, "\(actor): product \(productId) \(isAvailable ? "available" : "unavailable")")
+        publish(.productChanged(product))
+        applyBookings(bookings)
+        return products[index]
+    }
+
+    /// `POST set-queue`: replaces the queue snapshot and books what it allows at once.
+    @discardableResult
+    public func replaceQueues(_ queues: [CustomerQueue]) throws -> QueueSnapshot {
+        let next = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
+        let previous = (snapshot, bookedFromSnapshot)
+        snapshot = next
+        bookedFromSnapshot = []
+        reindexQueues()
+        let bookings: [(Booking, Product)]
+        do {
+            bookings = try store.write { tx in
+                try tx.replaceSnapshot(next)
+                return try planAndWrite(tx, titles: nil, extraAvailable: nil)
+            }
+        } catch {
+            (snapshot, bookedFromSnapshot) = previous
+            reindexQueues()
+            throw error
+        }
+        totals.queuePushes += 1
+        BookingMetrics.queuePushes.increment()
+        record(.queue, "queue push #\(next.sequence): \(queues.count) titles, \(next.customerCount) customers")
+        publish(.queuesReplaced(next))
+        applyBookings(bookings)
+        return next
+    }
+
+    /// The safety sweep: books whatever the rules allow now.
+    public func sweep() {
+        book(titles: nil)
+    }
+
+    public func setPaused(_ paused: Bool) {
+        guard self.paused != paused else { return }
+        self.paused = paused
+        record(.operatorAction, paused ? "checker paused" : "checker resumed")
+        publish(.pausedChanged(paused))
+        if !paused { book(titles: nil) }
+    }
+
+    public var isPaused: Bool { paused }
+
+    // MARK: Booking
+
+    private func book(titles: Set<String>?) {
+        do {
+            let bookings = try store.write { tx in try planAndWrite(tx, titles: titles, extraAvailable: nil) }
+            applyBookings(bookings)
+        } catch {
+            logger.error("booking failed, will retry on the next sweep: \(error)")
+            record(.failure, "booking failed: \(error)")
+        }
+    }
+
+    /// Plans with the rules and writes each booking, its product and its event in `tx`.
+    /// Memory is updated by `applyBookings` only after the transaction commits.
+    private func planAndWrite(_ tx: Store.Transaction, titles: Set<String>?,
+                              extraAvailable: Product?) throws -> [(Booking, Product)] {
+        guard !paused else { return [] }
+        var available: [Product] = []
+        let candidateTitles = titles ?? Set(availableByTitle.keys)
+        for title in candidateTitles {
+            for id in availableByTitle[title] ?? [] { available.append(products[indexById[id]!]) }
+        }
+        if let extra = extraAvailable, !(availableByTitle[extra.title]?.contains(extra.id) ?? false) {
+            available.append(extra)
+        }
+        guard !available.isEmpty else { return [] }
+        let queues = titles.map { wanted in wanted.compactMap { queueIndex[$0].map { snapshot.queues[$0] } } }
+            ?? snapshot.queues
+        let blocked = bookedFromSnapshot.union(undelivered.keys)
+        let plan = BookingRules.plan(available: available, queues: queues, blocked: blocked)
+        let bookedAt = now()
+        var result: [(Booking, Product)] = []
+        for planned in plan {
+            let id = makeBookingId()
+            let sequence = try tx.insertBooking(id: id, productId: planned.productId, title: planned.title,
+                                                customerId: planned.customerId, bookedAt: bookedAt,
+                                                snapshotSequence: snapshot.sequence)
+            var product = extraAvailable?.id == planned.productId ? extraAvailable! : products[indexById[planned.productId]!]
+            product.isAvailable = false
+            product.bookedBy = planned.customerId
+            product.bookedAt = bookedAt
+            try tx.update(product)
+            result.append((Booking(id: id, sequence: sequence, productId: planned.productId, title: planned.title,
+                                   customerId: planned.customerId, bookedAt: bookedAt,
+                                   snapshotSequence: snapshot.sequence), product))
+        }
+        return result
+    }
+
+    private func applyBookings(_ bookings: [(Booking, Product)]) {
+        for (booking, product) in bookings {
+            apply(product)
+            outbox[booking.sequence] = OutboxEvent(booking: booking)
+            undelivered[booking.customerTitle, default: 0] += 1
+            bookedFromSnapshot.insert(booking.customerTitle)
+            totals.bookings += 1
+            BookingMetrics.bookings.increment()
+            logger.info("booked product \(booking.productId) \"\(booking.title)\" for customer \(booking.customerId)",
+                        metadata: ["booking": "\(booking.id)"])
+            record(.booking, "product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
+            publish(.booked(booking))
+        }
+    }
+
+    private func apply(_ product: Product) {
+        guard let index = indexById[product.id] else { return }
+        let old = products[index]
+        products[index] = product
+        if old.isAvailable { availableByTitle[old.title]?.remove(old.id) }
+        if product.isAvailable { availableByTitle[product.title, default: []].insert(product.id) }
+    }
+
+    // MARK: Outbox
+
+    /// Pending events in booking order: what the Orchestrator link sends next.
+    public func pendingEvents(limit: Int = 100) -> [OutboxEvent] {
+        Array(outbox.values.filter { $0.state == .pending }.sorted { $0.booking.sequence < $1.booking.sequence }.prefix(limit))
+    }
+
+    public func markDelivered(sequence: Int64) throws {
+        guard var event = outbox[sequence] else { return }
+        event.state = .delivered
+        event.attempts += 1
+        event.lastAttemptAt = now()
+        event.deliveredAt = event.lastAttemptAt
+        event.lastError = nil
+        try store.write { tx in try tx.updateOutbox(event) }
+        outbox[sequence] = nil
+        let key = event.booking.customerTitle
+        undelivered[key, default: 1] -= 1
+        if undelivered[key] == 0 { undelivered[key] = nil }
+        totals.delivered += 1
+        link.lastDeliveryAt = event.deliveredAt
+        record(.delivery, "delivered: customer \(event.booking.customerId) «\(event.booking.title)»")
+        publish(.delivered(bookingId: event.booking.id))
+        // A delivered event unblocks its customer for the next snapshot; a push that arrived
+        // while the event was in flight may now allow more bookings.
+        book(titles: [event.booking.title])
+    }
+
+    /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.
+    public func recordFailure(sequence: Int64, error: String, park: Bool) throws {
+        guard var event = outbox[sequence] else { return }
+        event.attempts += 1
+        event.lastAttemptAt = now()
+        event.lastError = error
+        if park { event.state = .parked }
+        try store.write { tx in try tx.updateOutbox(event) }
+        outbox[sequence] = event
+        if park {
+            record(.failure, "parked after \(event.attempts) attempts: customer \(event.booking.customerId) «\(event.booking.title)»: \(error)")
+        }
+        publish(.deliveryFailed(bookingId: event.booking.id, error: error, parked: park))
+    }
+
+    /// Sends parked events again: one by booking id, or all. Returns how many were requeued.
+    @discardableResult
+    public func requeueParked(bookingId: String? = nil) throws -> Int {
+        var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
+        if let bookingId, events.isEmpty {
+            guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
+                throw MonitorError.unknownBooking(bookingId)
+            }
+        }
+        for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
+        try store.write { tx in for event in events { try tx.updateOutbox(event) } }
+        for event in events { outbox[event.booking.sequence] = event }
+        record(.operatorAction, "requeued \(events.count) parked event(s)")
+        publish(.requeued(count: events.count))
+        return events.count
+    }
+
+    public func updateLink(_ change: (inout LinkStatus) -> Void) {
+        var updated = link
+        change(&updated)
+        guard updated != link else { return }
+        let wasError = link.lastError
+        link = updated
+        if let error = updated.lastError, error != wasError { record(.failure, "orchestrator: \(error)") }
+        publish(.linkChanged(updated))
+    }
+
+    // MARK: Reading
+
+    public func snapshotNow() -> MonitorSnapshot {
+        MonitorSnapshot(group: group, store: store.location.description, products: products, queues: snapshot,
+                        carriedTitles: carriedTitles,
+                        outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
+                        totals: totals, paused: paused, link: link,
+                        activity: Array(activity.suffix(Self.activityLimit).reversed()))
+    }
+
+    public func allProducts() -> [Product] { products }
+    public func queues() -> QueueSnapshot { snapshot }
+    public func product(id: Int32) -> Product? { indexById[id].map { products[$0] } }
+
+    // MARK: Change stream
+
+    /// Every change from now on, in order. The stream ends when the caller stops iterating.
+    public func changes(bufferingNewest limit: Int = 10_000) -> AsyncStream<MonitorChange> {
+        let (stream, continuation) = AsyncStream<MonitorChange>.makeStream(bufferingPolicy: .bufferingNewest(limit))
+        let id = nextSubscriber
+        nextSubscriber += 1
+        subscribers[id] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        return stream
+    }
+
+    private func unsubscribe(_ id: Int) { subscribers[id] = nil }
+
+    /// Ends every change stream, for shutdown.
+    public func finishChanges() {
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    private func publish(_ change: MonitorChange) {
+        for continuation in subscribers.values { continuation.yield(change) }
+        switch change {
+        case .booked, .delivered, .deliveryFailed, .requeued:
+            let parked = outbox.values.count(where: { $0.state == .parked })
+            BookingMetrics.outboxPending.record(outbox.count - parked)
+            BookingMetrics.outboxParked.record(parked)
+        default: break
+        }
+    }
+
+    /// Adds a line to the activity log (an operator note, a link event).
+    public func note(_ kind: ActivityEntry.Kind, _ text: String) {
+        record(kind, text)
+        publish(.note(activity[activity.count - 1]))
+    }
+
+    private func record(_ kind: ActivityEntry.Kind, _ text: String) {
+        activity.append(ActivityEntry(time: now(), kind: kind, text: text))
+        if activity.count > Self.activityLimit * 2 { activity.removeFirst(activity.count - Self.activityLimit) }
+    }
+}
+
+extension Booking {
+    var customerTitle: CustomerTitle { CustomerTitle(customerId: customerId, title: title) }
+}

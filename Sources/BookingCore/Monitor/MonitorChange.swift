@@ -1,0 +1,80 @@
+import Foundation
+
+/// What happened inside the monitor, published on `Monitor.changes()` in the order it happened.
+public enum MonitorChange: Sendable, Equatable {
+    case productChanged(Product)
+    case queuesReplaced(QueueSnapshot)
+    case booked(Booking)
+    case delivered(bookingId: String)
+    case deliveryFailed(bookingId: String, error: String, parked: Bool)
+    case requeued(count: Int)
+    case linkChanged(LinkStatus)
+    case pausedChanged(Bool)
+    case note(ActivityEntry)
+}
+
+/// One line of the activity log: bookings, pushes, deliveries, failures, operator actions.
+public struct ActivityEntry: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case booking, queue, delivery, failure, operatorAction, info
+    }
+
+    public var time: Date
+    public var kind: Kind
+    public var text: String
+
+    public init(time: Date, kind: Kind, text: String) {
+        self.time = time
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// The Orchestrator link as the console and `/administration/link` show it.
+public struct LinkStatus: Sendable, Equatable {
+    public enum Breaker: Sendable, Equatable {
+        case closed
+        /// No attempts until `until`; then one trial request.
+        case open(until: Date)
+        case halfOpen
+    }
+
+    public var orchestrator: String
+    public var breaker: Breaker
+    public var consecutiveFailures: Int
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var lastDeliveryAt: Date?
+
+    public init(orchestrator: String, breaker: Breaker = .closed, consecutiveFailures: Int = 0,
+                lastError: String? = nil, lastErrorAt: Date? = nil, lastDeliveryAt: Date? = nil) {
+        self.orchestrator = orchestrator
+        self.breaker = breaker
+        self.consecutiveFailures = consecutiveFailures
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+        self.lastDeliveryAt = lastDeliveryAt
+    }
+}
+
+/// Everything a reader (console, HTTP) needs, copied out of the monitor at one instant.
+public struct MonitorSnapshot: Sendable {
+    public var group: String
+    public var store: String
+    /// Sorted by id.
+    public var products: [Product]
+    public var queues: QueueSnapshot
+    /// Titles carried by at least one product of this group.
+    public var carriedTitles: Set<String>
+    /// Undelivered events, booking order, pending and parked.
+    public var outbox: [OutboxEvent]
+    public var totals: Totals
+    public var paused: Bool
+    public var link: LinkStatus
+    /// Newest first.
+    public var activity: [ActivityEntry]
+
+    public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
+    public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }
+    public var oldestPending: Date? { outbox.first(where: { $0.state == .pending })?.booking.bookedAt }
+}

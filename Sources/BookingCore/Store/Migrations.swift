@@ -1,0 +1,47 @@
+import GRDB
+
+enum Migrations {
+    /// Append new migrations; never edit a released one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: products, queue snapshot, bookings, outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE product (
+                    id INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    is_available BOOLEAN NOT NULL DEFAULT 0,
+                    booked_by INTEGER,
+                    booked_at REAL
+                );
+                -- One row: the last set-queue push, whole. Queues are read and replaced as a unit.
+                CREATE TABLE queue_snapshot (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    received_at REAL,
+                    body BLOB NOT NULL
+                );
+                CREATE TABLE booking (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    product_id INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    customer_id INTEGER NOT NULL,
+                    booked_at REAL NOT NULL,
+                    snapshot_sequence INTEGER NOT NULL
+                );
+                CREATE INDEX booking_snapshot ON booking (snapshot_sequence);
+                CREATE TABLE outbox (
+                    booking_sequence INTEGER PRIMARY KEY REFERENCES booking (sequence),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'parked', 'delivered')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    last_attempt_at REAL,
+                    delivered_at REAL
+                );
+                CREATE INDEX outbox_undelivered ON outbox (state) WHERE state != 'delivered';
+                """)
+        }
+        return migrator
+    }
+}

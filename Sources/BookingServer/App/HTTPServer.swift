@@ -1,0 +1,64 @@
+import BookingCore
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import Synchronization
+
+/// Where the monitor listens and how much it accepts.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Larger request bodies get `413`.
+    public var maxBody: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 16 << 20) {
+        self.host = host
+        self.port = port
+        self.maxBody = maxBody
+    }
+}
+
+/// `GET /health/ready` answers 200 once the store is open and the server listens.
+public final class Readiness: Sendable {
+    private let state = Mutex<Int?>(nil)
+    public init() {}
+    /// The port the server is bound to, once it is.
+    public var boundPort: Int? { state.withLock { $0 } }
+    func listening(on port: Int) { state.withLock { $0 = port } }
+}
+
+/// The monitor's HTTP endpoint: the Orchestrator contract, health, link and metrics.
+public enum HTTPServer {
+    public static func make(monitor: Monitor, link: OrchestratorLink?, configuration: ServerConfiguration,
+                            readiness: Readiness, metrics: PrometheusCollectorRegistry?,
+                            logger: Logger) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        AdministrationRoutes(monitor: monitor, maxBody: configuration.maxBody).register(on: router)
+        LinkRoutes(monitor: monitor, link: link).register(on: router)
+        router.get("health/live") { _, _ in try JSONCoding.response(["status": "live"]) }
+        router.get("health/ready") { _, _ in
+            guard readiness.boundPort != nil else { throw Problem(.serviceUnavailable, "not listening yet") }
+            return try JSONCoding.response(["status": "ready"])
+        }
+        if let metrics {
+            router.get("metrics") { _, _ in
+                var buffer: [UInt8] = []
+                metrics.emit(into: &buffer)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            }
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                readiness.listening(on: channel.localAddress?.port ?? configuration.port)
+                logger.info("listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+            },
+            logger: logger
+        )
+    }
+}

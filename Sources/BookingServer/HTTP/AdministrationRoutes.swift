@@ -1,0 +1,58 @@
+import BookingCore
+import Foundation
+import Hummingbird
+
+/// The monitor endpoints the Orchestrator calls, exactly as the original served them.
+struct AdministrationRoutes<Context: RequestContext> {
+    let monitor: Monitor
+    let maxBody: Int
+
+    func register(on router: Router<Context>) {
+        let admin = router.group("administration")
+        admin.get("get-products") { _, _ in
+            try JSONCoding.response(await monitor.allProducts().map(ProductBody.init))
+        }
+        admin.get("get-queues-list") { _, _ in
+            try JSONCoding.response(await monitor.queues().queues.map(QueueBody.init))
+        }
+        admin.put("switch-state/{id}") { request, context in
+            let id = try Self.productId(context.parameters.get("id"))
+            let isAvailable = try Self.isAvailable(request)
+            try await monitor.setAvailability(productId: id, isAvailable: isAvailable)
+            return JSONCoding.ok
+        }
+        admin.post("set-queue") { request, context in
+            let body = try await request.body.collect(upTo: maxBody)
+            let queues: [CustomerQueue]
+            do throws(InputError) {
+                queues = try LenientJSON.decode([QueueBody].self, from: Data(buffer: body, byteTransferStrategy: .noCopy))
+                    .validated()
+            } catch {
+                throw Problem(error)
+            }
+            try await monitor.replaceQueues(queues)
+            return JSONCoding.ok
+        }
+    }
+
+    static func productId(_ raw: String?) throws -> Int32 {
+        guard let raw, let id = Int32(raw) else {
+            throw Problem(.badRequest, "product id must be a 32-bit integer, got \"\(raw ?? "")\"", field: "id")
+        }
+        return id
+    }
+
+    /// `isAvailable=true|false`, name and value case-insensitive like ASP.NET's binder.
+    static func isAvailable(_ request: Request) throws -> Bool {
+        let values = request.uri.queryParameters.filter { $0.key.lowercased() == "isavailable" }.map { String($0.value) }
+        guard let raw = values.first else {
+            throw Problem(.badRequest, "query parameter isAvailable is missing (true or false)", field: "isAvailable")
+        }
+        switch raw.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            throw Problem(.badRequest, "isAvailable must be true or false, got \"\(raw)\"", field: "isAvailable")
+        }
+    }
+}

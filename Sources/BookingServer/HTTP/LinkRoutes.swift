@@ -1,0 +1,92 @@
+import BookingCore
+import Foundation
+import Hummingbird
+
+/// What an operator asks of the Orchestrator link over HTTP: its state, the outbox, resends.
+struct LinkRoutes<Context: RequestContext> {
+    let monitor: Monitor
+    let link: OrchestratorLink?
+
+    struct LinkBody: Encodable {
+        var orchestrator: String
+        var breaker: String
+        var secondsUntilTrial: Double?
+        var consecutiveFailures: Int
+        var pending: Int
+        var parked: Int
+        var oldestPendingAgeSeconds: Double?
+        var lastError: String?
+        var lastErrorAt: Date?
+        var lastDeliveryAt: Date?
+        var lastQueuePushAt: Date?
+        var paused: Bool
+    }
+
+    struct EventBody: Encodable {
+        var bookingId: String
+        var sequence: Int64
+        var productId: Int32
+        var customerId: Int32
+        var title: String
+        var bookedAt: Date
+        var state: String
+        var attempts: Int
+        var lastError: String?
+        var lastAttemptAt: Date?
+
+        init(_ event: OutboxEvent) {
+            bookingId = event.booking.id
+            sequence = event.booking.sequence
+            productId = event.booking.productId
+            customerId = event.booking.customerId
+            title = event.booking.title
+            bookedAt = event.booking.bookedAt
+            state = event.state.rawValue
+            attempts = event.attempts
+            lastError = event.lastError
+            lastAttemptAt = event.lastAttemptAt
+        }
+    }
+
+    func register(on router: Router<Context>) {
+        let admin = router.group("administration")
+        admin.get("link") { _, _ in
+            let snapshot = await monitor.snapshotNow()
+            let now = Date()
+            let link = snapshot.link
+            var body = LinkBody(orchestrator: link.orchestrator, breaker: "closed", consecutiveFailures: link.consecutiveFailures,
+                                pending: snapshot.pendingCount, parked: snapshot.parkedCount,
+                                oldestPendingAgeSeconds: snapshot.oldestPending.map { now.timeIntervalSince($0) },
+                                lastError: link.lastError, lastErrorAt: link.lastErrorAt, lastDeliveryAt: link.lastDeliveryAt,
+                                lastQueuePushAt: snapshot.queues.receivedAt, paused: snapshot.paused)
+            switch link.breaker {
+            case .closed: body.breaker = "closed"
+            case .halfOpen: body.breaker = "half-open"
+            case .open(let until):
+                body.breaker = "open"
+                body.secondsUntilTrial = max(0, until.timeIntervalSince(now))
+            }
+            return try JSONCoding.response(body)
+        }
+        admin.get("outbox") { request, _ in
+            let snapshot = await monitor.snapshotNow()
+            let wanted = request.uri.queryParameters.get("state")
+            if let wanted, OutboxEvent.State(rawValue: wanted) == nil || wanted == "delivered" {
+                throw Problem(.badRequest, "state must be pending or parked, got \"\(wanted)\"", field: "state")
+            }
+            return try JSONCoding.response(snapshot.outbox.filter { wanted == nil || $0.state.rawValue == wanted }
+                .map(EventBody.init))
+        }
+        admin.post("outbox/retry") { _, _ in
+            let count = try await monitor.requeueParked()
+            link?.retryNow()
+            return try JSONCoding.response(["requeued": count])
+        }
+        admin.post("outbox/{bookingId}/retry") { _, context in
+            let id = try context.parameters.require("bookingId")
+            let count = try await monitor.requeueParked(bookingId: id)
+            link?.retryNow()
+            return try JSONCoding.response(["requeued": count])
+        }
+    }
+}

@@ -1,0 +1,27 @@
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+// SwiftPM drops _XOPEN_SOURCE from pkg-config's flags; without NCURSES_WIDECHAR the wide
+// character API (wget_wch, mvwaddnwstr, setcchar) is not declared.
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+// Macros and C globals that do not import into Swift 6, wrapped as functions.
+static inline WINDOW *bm_stdscr(void) { return stdscr; }
+static inline int bm_lines(void) { return LINES; }
+static inline int bm_cols(void) { return COLS; }
+static inline void bm_set_escdelay(int ms) { set_escdelay(ms); }
+static inline attr_t bm_a_normal(void) { return A_NORMAL; }
+static inline attr_t bm_a_bold(void) { return A_BOLD; }
+static inline attr_t bm_a_dim(void) { return A_DIM; }
+static inline attr_t bm_a_reverse(void) { return A_REVERSE; }
+static inline attr_t bm_a_underline(void) { return A_UNDERLINE; }
+static inline int bm_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int bm_wcwidth(wchar_t c) { return wcwidth(c); }
+static inline int bm_is_utf8_locale(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (cs[0] == 'U' || cs[0] == 'u') && (cs[1] == 'T' || cs[1] == 't') && (cs[2] == 'F' || cs[2] == 'f');
+}
+#endif

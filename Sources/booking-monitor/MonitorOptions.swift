@@ -1,0 +1,86 @@
+import ArgumentParser
+import BookingCore
+import BookingServer
+import Foundation
+
+/// The flags of a monitor instance; scripts rely on them, so names and defaults are a contract.
+struct MonitorOptions: ParsableArguments {
+    @Flag(help: "Run without the console (for machines without a terminal).")
+    var headless = false
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 5039
+
+    @Option(help: "The Orchestrator's base URL; booking events go to {URL}/orchestrator/order-event.")
+    var orchestrator = "http://localhost:5012"
+
+    @Option(help: "SQLite database file (WAL).")
+    var db = "booking-monitor.sqlite"
+
+    @Flag(help: "Keep state in memory only: a throwaway run.")
+    var inMemory = false
+
+    @Option(help: "JSON file listing this instance's products (get-products shape).")
+    var catalog: String?
+
+    @Option(help: "Name of this instance's product group, shown in the console and sent with events.")
+    var group = "default"
+
+    @Option(help: "Seconds between safety sweeps (booking also happens at once on every change).")
+    var sweepInterval: Double = 1
+
+    @Option(help: "Largest accepted request body in bytes; larger ones get 413.")
+    var maxBody = 16 << 20
+
+    @Option(help: "Per-attempt timeout for order-event, in seconds.")
+    var attemptTimeout: Double = 5
+
+    @Option(help: "Consecutive failures that open the circuit breaker.")
+    var breakerThreshold = 5
+
+    @Option(help: "Seconds the breaker stays open before one trial request.")
+    var breakerOpen: Double = 30
+
+    @Option(help: "Attempts answered with 500 before an event is parked.")
+    var maxAttempts = 10
+
+    @Option(help: "Log file while the console runs (default: beside the database).")
+    var logFile: String?
+
+    @Flag(help: "fsync every commit (survives power loss, not just a crash of the process).")
+    var fullSync = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
+        guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be positive, got \(sweepInterval)") }
+        guard maxBody > 0 else { throw ValidationError("--max-body must be positive, got \(maxBody)") }
+        guard attemptTimeout > 0 else { throw ValidationError("--attempt-timeout must be positive") }
+        guard breakerThreshold > 0 else { throw ValidationError("--breaker-threshold must be at least 1") }
+        guard breakerOpen >= 0 else { throw ValidationError("--breaker-open must not be negative") }
+        guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard let url = URL(string: orchestrator), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("--orchestrator must be an http(s) URL such as http://localhost:5012, got \"\(orchestrator)\"")
+        }
+    }
+
+    var storeLocation: Store.Location { inMemory ? .inMemory : .file(db) }
+
+    var resolvedLogFile: String {
+        if let logFile { return logFile }
+        if inMemory { return "booking-monitor.log" }
+        let url = URL(fileURLWithPath: db)
+        return url.deletingPathExtension().appendingPathExtension("log").path
+    }
+
+    var linkConfiguration: LinkConfiguration {
+        var configuration = LinkConfiguration(orchestrator: orchestrator, group: group)
+        configuration.attemptTimeout = attemptTimeout
+        configuration.breakerThreshold = breakerThreshold
+        configuration.breakerOpenFor = breakerOpen
+        configuration.maxAttempts = maxAttempts
+        return configuration
+    }
+}

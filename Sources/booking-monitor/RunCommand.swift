@@ -1,0 +1,142 @@
+import ArgumentParser
+import AsyncHTTPClient
+import BookingCore
+import BookingServer
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a monitor: the console (in a terminal) or headless, the booking checker and the HTTP endpoint."
+    )
+
+    @OptionGroup var options: MonitorOptions
+
+    func run() async throws {
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        if !options.headless && !interactive {
+            FileHandle.standardError.write(Data("booking-monitor: not a terminal; run with --headless to serve without the console\n".utf8))
+            throw ExitCode(2)
+        }
+        try await reportingFatal {
+            Bootstrap.logging(toFile: nil)
+            let registry = Bootstrap.metrics()
+            let logger = Logger(label: "booking-monitor")
+            let monitor = try await Bootstrap.monitor(options, logger: logger)
+            try await Instance(options: options, monitor: monitor, metrics: registry, logger: logger).run()
+        }
+    }
+}
+
+/// Everything one monitor process runs, as a service group: the HTTP server, the Orchestrator
+/// link, the sweep, and (later) the console. SIGINT/SIGTERM shut it down gracefully.
+struct Instance {
+    var options: MonitorOptions
+    var monitor: Monitor
+    var metrics: PrometheusCollectorRegistry?
+    var logger: Logger
+    var extraServices: [any Service] = []
+
+    func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
+                                    logger: logger)
+        let server = HTTPServer.make(
+            monitor: monitor, link: link,
+            configuration: ServerConfiguration(host: options.host, port: options.port, maxBody: options.maxBody),
+            readiness: Readiness(), metrics: metrics, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)] + extraServices,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            await monitor.finishChanges()
+            throw error
+        }
+        try? await client.shutdown()
+        await monitor.finishChanges()
+        logger.info("stopped")
+    }
+}
+
+/// The safety sweep: booking normally happens the moment something changes; this catches
+/// anything a failed write left behind.
+struct Sweeper: Service {
+    let monitor: Monitor
+    let interval: Double
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                await monitor.sweep()
+            }
+        }
+    }
+}
+
+enum Bootstrap {
+    static func logging(toFile path: String?) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return handler
+        }
+    }
+
+    static func metrics() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+
+    /// Opens the store, applies the catalog (or seeds the demo one on an empty store).
+    static func monitor(_ options: MonitorOptions, logger: Logger) async throws -> Monitor {
+        let catalog: [Product]?
+        do {
+            catalog = try options.catalog.map { file throws(Catalog.LoadError) in try Catalog.load(file: file) }
+        } catch {
+            throw Fatal(error.description)
+        }
+        let monitor: Monitor
+        do {
+            let store = try Store(options.storeLocation, fullSync: options.fullSync)
+            monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
+        } catch {
+            throw Fatal("\(options.storeLocation.description): cannot open the database: \(error)")
+        }
+        if let catalog {
+            let (added, updated) = try await monitor.applyCatalog(catalog)
+            logger.info("catalog \(options.catalog!): \(catalog.count) products, \(added) new, \(updated) updated")
+        } else if await monitor.allProducts().isEmpty {
+            try await monitor.applyCatalog(Catalog.demo)
+            logger.notice("empty store and no --catalog: seeded the built-in demo catalog (\(Catalog.demo.count) products)")
+        }
+        return monitor
+    }
+}
+
+/// A start-up failure: printed as one line, exit status 1.
+struct Fatal: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning a `Fatal` into one line on stderr and a non-zero exit.
+    func reportingFatal(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let fatal as Fatal {
+            FileHandle.standardError.write(Data("booking-monitor: \(fatal.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
