@@ -23,11 +23,16 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try await reportingFatal {
-            Bootstrap.logging(toFile: nil)
+            let console = options.headless ? nil : ConsoleMode(options: options)
+            Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile)
             let registry = Bootstrap.metrics()
             let logger = Logger(label: "booking-monitor")
             let monitor = try await Bootstrap.monitor(options, logger: logger)
-            try await Instance(options: options, monitor: monitor, metrics: registry, logger: logger).run()
+            var instance = Instance(options: options, monitor: monitor, metrics: registry, logger: logger)
+            if let console {
+                instance.frontEnds = { link in [console.service(monitor: monitor, link: link, logger: logger)] }
+            }
+            try await instance.run()
         }
     }
 }
@@ -39,7 +44,8 @@ struct Instance {
     var monitor: Monitor
     var metrics: PrometheusCollectorRegistry?
     var logger: Logger
-    var extraServices: [any Service] = []
+    /// Services that end the whole instance when they return (the console's `q`).
+    var frontEnds: @Sendable (OrchestratorLink) -> [any Service] = { _ in [] }
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -49,8 +55,14 @@ struct Instance {
             monitor: monitor, link: link,
             configuration: ServerConfiguration(host: options.host, port: options.port, maxBody: options.maxBody),
             readiness: Readiness(), metrics: metrics, logger: logger)
+        let background: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
+        let services = background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + frontEnds(link).map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                                                               failureTerminationBehavior: .gracefullyShutdownGroup)
+            }
         let group = ServiceGroup(configuration: .init(
-            services: [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)] + extraServices,
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {
@@ -83,10 +95,21 @@ struct Sweeper: Service {
 }
 
 enum Bootstrap {
+    /// Logs go to stderr, or to `path` while the console owns the screen.
     static func logging(toFile path: String?) {
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        if let path {
+            // The console owns the terminal: stderr becomes the log file, so nothing (our logs,
+            // a library's stray print to stderr) can scribble over the screen.
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            if fd >= 0 {
+                dup2(fd, STDERR_FILENO)
+                close(fd)
+            }
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            handler.logLevel = level
             return handler
         }
     }
