@@ -1,0 +1,37 @@
+/// The three panes, in focus order; `1`–`3` pick them.
+public enum Pane: Int, Sendable, CaseIterable, Hashable {
+    case products, queues, activity
+
+    public var name: String {
+        switch self {
+        case .products: return "Products"
+        case .queues: return "Queues"
+        case .activity: return "Activity"
+        }
+    }
+}
+
+/// What a key asks for. The keymap turns keys into commands; `ConsoleState.reduce` applies the
+/// ones that only move the view and returns an `Effect` for the ones the monitor executes.
+public enum Command: Sendable, Hashable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case nextPane, previousPane
+    case focus(Pane)
+    case toggleAvailability
+    case setAvailable
+    case setUnavailable
+    case startFilter
+    case clearFilter
+    case togglePause
+    case resend
+    case toggleHelp
+    case quit
+
+    /// Commands `--readonly` turns off.
+    public var changesState: Bool {
+        switch self {
+        case .toggleAvailability, .setAvailable, .setUnavailable, .togglePause, .resend: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// One row of the keymap: the keys, what they do, and how the footer and help show them.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    public var command: Command
+    /// Short text for the footer; nil keeps the binding out of the footer.
+    public var hint: String?
+    /// The line in the `?` help.
+    public var help: String
+    /// The key label used in the footer and the help, when the keys' own labels are too long.
+    public var label: (@Sendable (Bool) -> String)?
+
+    public init(_ keys: [Key], _ command: Command, hint: String? = nil, help: String,
+                label: (@Sendable (Bool) -> String)? = nil) {
+        self.keys = keys
+        self.command = command
+        self.hint = hint
+        self.help = help
+        self.label = label
+    }
+
+    public func keyLabel(ascii: Bool) -> String {
+        if let label { return label(ascii) }
+        return keys.map { $0.label(ascii: ascii) }.joined(separator: "/")
+    }
+}
+
+/// The one table of keys. The footer hints and the `?` help are drawn from it, so a binding
+/// added here is documented on screen with no other change.
+public struct Keymap: Sendable {
+    public var bindings: [Binding]
+
+    public static let standard = Keymap(bindings: [
+        Binding([.up, .character("k")], .moveUp, help: "move up",
+                label: { $0 ? "Up/k" : "↑/k" }),
+        Binding([.down, .character("j")], .moveDown, hint: "move", help: "move down",
+                label: { $0 ? "Down/j" : "↓/j" }),
+        Binding([.pageUp, .control("b")], .pageUp, help: "page up"),
+        Binding([.pageDown, .control("f")], .pageDown, help: "page down"),
+        Binding([.home, .character("g")], .top, help: "first row", label: { _ in "g/Home" }),
+        Binding([.end, .character("G")], .bottom, help: "last row", label: { _ in "G/End" }),
+        Binding([.tab], .nextPane, hint: "pane", help: "focus the next pane"),
+        Binding([.backTab], .previousPane, help: "focus the previous pane"),
+        Binding([.character("1")], .focus(.products), help: "focus Products"),
+        Binding([.character("2")], .focus(.queues), help: "focus Queues"),
+        Binding([.character("3")], .focus(.activity), help: "focus Activity"),
+        Binding([.space], .toggleAvailability, hint: "toggle", help: "toggle the selected product's availability"),
+        Binding([.character("a")], .setAvailable, help: "make the selected product available (books it if queued)"),
+        Binding([.character("u")], .setUnavailable, help: "make the selected product unavailable"),
+        Binding([.character("/")], .startFilter, hint: "filter", help: "filter products by title or id (Enter keeps, Esc clears)"),
+        Binding([.escape], .clearFilter, help: "clear the filter, close help"),
+        Binding([.character("p")], .togglePause, hint: "pause", help: "pause or resume the booking checker"),
+        Binding([.character("r")], .resend, hint: "resend", help: "resend pending and parked events now"),
+        Binding([.character("?"), .function(1)], .toggleHelp, hint: "help", help: "show or hide this help",
+                label: { _ in "?" }),
+        Binding([.character("q"), .control("c")], .quit, hint: "quit", help: "quit (stops the monitor)",
+                label: { _ in "q/Ctrl-C" }),
+    ])
+
+    public func command(for key: Key) -> Command? {
+        for binding in bindings where binding.keys.contains(key) { return binding.command }
+        return nil
+    }
+
+    /// Footer hints in table order; `readonly` leaves out keys that would be refused.
+    public func hints(readonly: Bool, ascii: Bool) -> [(key: String, text: String)] {
+        bindings.compactMap { binding in
+            guard let hint = binding.hint, !(readonly && binding.command.changesState) else { return nil }
+            let key: String
+            switch binding.command {
+            case .moveDown: key = ascii ? "j/k" : "↑↓"
+            case .quit: key = "q"
+            default: key = binding.keyLabel(ascii: ascii)
+            }
+            return (key, hint)
+        }
+    }
+}

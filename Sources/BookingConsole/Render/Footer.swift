@@ -1,0 +1,41 @@
+import Foundation
+
+/// The message line (a message, the filter being typed, or the read-only notice) and the
+/// footer of key hints, drawn from the keymap.
+struct Footer {
+    var state: ConsoleState
+    var settings: RenderSettings
+    var keymap: Keymap
+    var now: Date
+
+    func drawMessage(into grid: inout Grid, _ rect: Rect) {
+        let theme = settings.theme
+        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: 1)
+        if state.editingFilter {
+            var x = rect.x
+            x += grid.write(" filter: ", x: x, y: rect.y, style: Style(bold: true))
+            x += grid.write(state.filter, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
+            grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
+            grid.write("   Enter keep  Esc clear", x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
+        } else if let message = state.message, message.expires > now {
+            grid.write(" " + message.text, x: rect.x, y: rect.y, style: message.kind == .error ? theme.error : theme.info,
+                       columns: rect.width, ellipsis: theme.ellipsis)
+        } else if settings.readonly {
+            grid.write(" read-only: keys that change state are off", x: rect.x, y: rect.y, style: theme.dimmed,
+                       columns: rect.width)
+        }
+    }
+
+    func drawHints(into grid: inout Grid, _ rect: Rect) {
+        let theme = settings.theme
+        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: 1)
+        var x = rect.x
+        let end = rect.x + rect.width
+        for (key, text) in keymap.hints(readonly: settings.readonly, ascii: settings.ascii) {
+            let need = DisplayWidth.of(key) + DisplayWidth.of(text) + 3
+            guard x + need <= end else { break }
+            x += grid.write(" \(key) ", x: x, y: rect.y, style: theme.footerKey)
+            x += grid.write(" \(text) ", x: x, y: rect.y, style: theme.footerText)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// The `?` help: every binding of the keymap, the status letters, in a box over the panes.
+struct HelpOverlay {
+    var settings: RenderSettings
+    var keymap: Keymap
+
+    func draw(into grid: inout Grid, size: Size) {
+        let theme = settings.theme
+        let bindings = keymap.bindings
+        let labels = bindings.map { $0.keyLabel(ascii: settings.ascii) }
+        let keyWidth = labels.map { DisplayWidth.of($0) }.max() ?? 0
+        let lines = bindings.count + 4
+        let width = min(size.width - 2, max(40, keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4))
+        let height = min(size.height - 2, lines + 2)
+        let rect = Rect(x: (size.width - width) / 2, y: max(1, (size.height - height) / 2), width: width, height: height)
+        var border = Theme(ascii: settings.ascii, color: settings.color)
+        border.color = settings.color
+        grid.box(rect, title: "Keys (any key closes)", focused: true, theme: border)
+        let inner = rect.inner
+        var y = inner.y
+        for (binding, label) in zip(bindings, labels) where y < inner.y + inner.height {
+            let refused = settings.readonly && binding.command.changesState
+            grid.write(label, x: inner.x + 1, y: y, style: refused ? theme.dimmed : theme.helpKey, columns: keyWidth)
+            let text = refused ? binding.help + " (read-only)" : binding.help
+            grid.write(text, x: inner.x + 1 + keyWidth + 2, y: y, style: refused ? theme.dimmed : .plain,
+                       columns: max(0, inner.width - keyWidth - 3), ellipsis: theme.ellipsis)
+            y += 1
+        }
+        y += 1
+        guard y < inner.y + inner.height else { return }
+        var x = inner.x + 1
+        x += grid.write("Status: ", x: x, y: y, style: Style(bold: true))
+        for (letter, meaning, status) in [("A", "available  ", Product.Status.available),
+                                          ("B", "booked  ", .booked), ("U", "unavailable", .unavailable)] {
+            x += grid.write(letter, x: x, y: y, style: theme.status(status))
+            x += grid.write(" " + meaning, x: x, y: y, limit: inner.x + inner.width - x)
+        }
+        y += 1
+        guard y < inner.y + inner.height else { return }
+        grid.write("Activity: B booking  Q queue push  D delivery  ! failure  K key", x: inner.x + 1, y: y,
+                   style: theme.dimmed, limit: inner.width - 1)
+    }
+}
+
+import BookingCore

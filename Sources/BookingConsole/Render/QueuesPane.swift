@@ -1,0 +1,51 @@
+import BookingCore
+
+/// The Queues pane: the last set-queue push, one title per line with its customers in order.
+/// The selected product's title is highlighted; titles this group does not carry are dimmed.
+struct QueuesPane {
+    var model: ConsoleModel
+    var state: ConsoleState
+    var settings: RenderSettings
+
+    func draw(into grid: inout Grid, _ rect: Rect) {
+        let theme = settings.theme
+        let focused = state.focus == .queues
+        let queues = model.snapshot.queues.queues
+        let cursor = state.cursor(.queues)
+        let customers = model.snapshot.queues.customerCount
+        grid.box(rect, title: "2 Queues \(queues.count) titles, \(customers) customers",
+                 note: queues.isEmpty ? nil : "\(cursor.selected + 1)/\(queues.count)", focused: focused, theme: theme)
+        let inner = rect.inner
+        guard inner.width > 2, inner.height > 0 else { return }
+        guard !queues.isEmpty else {
+            let text = model.snapshot.queues.receivedAt == nil ? "no queue pushed yet" : "the last push had no queues"
+            grid.write(text, x: inner.x + 2, y: inner.y, style: theme.dimmed, limit: inner.width - 2)
+            return
+        }
+        let selectedTitle = model.product(at: state.cursor(.products).selected)?.title
+        let titleWidth = min(queues.lazy.map { DisplayWidth.of($0.title) }.max() ?? 0, max(8, inner.width * 2 / 5))
+        let rows = inner.height
+        var offset = min(cursor.offset, max(0, queues.count - rows))
+        if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }
+        if cursor.selected < offset { offset = cursor.selected }
+        for row in 0..<min(rows, queues.count - offset) {
+            let index = offset + row
+            let queue = queues[index]
+            let y = inner.y + row
+            let selected = index == cursor.selected && focused
+            var style: Style = .plain
+            if !model.snapshot.carriedTitles.contains(queue.title) { style = theme.dimmed }
+            if queue.title == selectedTitle { style = theme.highlightedTitle }
+            if selected { style.reverse = true }
+            grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
+            var x = inner.x
+            grid.write(index == cursor.selected && focused ? theme.selectionMark : " ", x: x, y: y, style: style, columns: 1)
+            x += 1
+            grid.write(queue.title, x: x, y: y, style: style, columns: titleWidth, ellipsis: theme.ellipsis)
+            x += titleWidth + 1
+            let list = "\(queue.customers.count): " + queue.customers.map(String.init).joined(separator: " ")
+            grid.write(list, x: x, y: y, style: style.with { $0.underline = false },
+                       columns: max(0, inner.x + inner.width - x), ellipsis: theme.ellipsis)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import BookingCore
+import Foundation
+
+/// The whole screen as a pure function: the monitor's state, the console's own state, a size
+/// and a clock in; a grid of styled cells out. Backends copy the grid; tests read it as text.
+public func render(_ model: ConsoleModel, _ state: ConsoleState, size: Size, settings: RenderSettings,
+                   keymap: Keymap = .standard, now: Date) -> Grid {
+    var grid = Grid(width: size.width, height: size.height)
+    let layout = Layout(size: size)
+    if layout.isTooSmall {
+        TooSmall(settings: settings).draw(into: &grid, size: size)
+        return grid
+    }
+    var state = state
+    state.size = size
+    Header(model: model, settings: settings, now: now).draw(into: &grid, layout.header)
+    ProductsPane(model: model, state: state, settings: settings).draw(into: &grid, layout.products)
+    QueuesPane(model: model, state: state, settings: settings).draw(into: &grid, layout.queues)
+    ActivityPane(model: model, state: state, settings: settings).draw(into: &grid, layout.activity)
+    let footer = Footer(state: state, settings: settings, keymap: keymap, now: now)
+    footer.drawMessage(into: &grid, layout.message)
+    footer.drawHints(into: &grid, layout.footer)
+    if state.helpShown {
+        HelpOverlay(settings: settings, keymap: keymap).draw(into: &grid, size: size)
+    }
+    return grid
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A terminal size in columns and rows.
+public struct Size: Sendable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    public var description: String { "\(width)x\(height)" }
+
+    /// Parses `120x40` (also `120×40`).
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" })
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
+        self.init(width: w, height: h)
+    }
+}
+
+/// The selected row and the first visible row of a list pane.
+public struct Cursor: Sendable, Hashable {
+    public var selected = 0
+    public var offset = 0
+}
+
+/// A line under the panes that clears itself.
+public struct StatusMessage: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case info, error }
+    public var text: String
+    public var kind: Kind
+    public var expires: Date
+}
+
+/// What the console does outside itself: the monitor (or the link) executes these.
+public enum Effect: Sendable, Hashable {
+    case setAvailability(productId: Int32, isAvailable: Bool)
+    case setPaused(Bool)
+    case resend
+    case quit
+}
+
+/// Everything the console remembers between frames that the monitor does not: focus,
+/// selection and scroll per pane, the filter, the message line, the help overlay.
+public struct ConsoleState: Sendable, Hashable {
+    public var size: Size
+    public var focus: Pane = .products
+    public var cursors: [Pane: Cursor] = [.products: Cursor(), .queues: Cursor(), .activity: Cursor()]
+    public var filter = ""
+    public var editingFilter = false
+    public var message: StatusMessage?
+    public var helpShown = false
+    public var readonly = false
+
+    public static let messageLifetime: TimeInterval = 4
+
+    public init(size: Size, readonly: Bool = false) {
+        self.size = size
+        self.readonly = readonly
+    }
+
+    public func cursor(_ pane: Pane) -> Cursor { cursors[pane] ?? Cursor() }
+
+    public mutating func show(_ text: String, kind: StatusMessage.Kind = .info, now: Date) {
+        message = StatusMessage(text: text, kind: kind, expires: now.addingTimeInterval(Self.messageLifetime))
+    }
+
+    /// Drops an expired message; true when that changed anything.
+    @discardableResult
+    public mutating func expireMessage(now: Date) -> Bool {
+        guard let message, message.expires <= now else { return false }
+        self.message = nil
+        return true
+    }
+}

@@ -1,0 +1,132 @@
+import BookingCore
+import Foundation
+
+extension ConsoleState {
+    /// Handles one key: filter typing and the help overlay first, then the keymap. Returns the
+    /// effect for the monitor to execute, if the key asks for one.
+    public mutating func handle(_ key: Key, model: ConsoleModel, keymap: Keymap = .standard, now: Date) -> Effect? {
+        if editingFilter { return editFilter(key, model: model) }
+        if helpShown {
+            // Any key closes the help; the quit keys still quit.
+            if let command = keymap.command(for: key), command == .quit { return .quit }
+            helpShown = false
+            return nil
+        }
+        guard let command = keymap.command(for: key) else { return nil }
+        return apply(command, model: model, now: now)
+    }
+
+    /// Applies a command to the view; commands that change the monitor become effects.
+    public mutating func apply(_ command: Command, model: ConsoleModel, now: Date) -> Effect? {
+        if command.changesState, readonly {
+            show("read-only: \(Self.describe(command)) is turned off (--readonly)", kind: .error, now: now)
+            return nil
+        }
+        let layout = Layout(size: size)
+        let page = max(1, layout.listRows(focus))
+        switch command {
+        case .moveUp: move(by: -1, model: model)
+        case .moveDown: move(by: 1, model: model)
+        case .pageUp: move(by: -page, model: model)
+        case .pageDown: move(by: page, model: model)
+        case .top: move(to: 0, model: model)
+        case .bottom: move(to: model.count(of: focus) - 1, model: model)
+        case .nextPane: focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!
+        case .previousPane: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
+        case .focus(let pane): focus = pane
+        case .toggleHelp: helpShown.toggle()
+        case .startFilter:
+            editingFilter = true
+            focus = .products
+        case .clearFilter:
+            if !filter.isEmpty { setFilter("") }
+        case .quit: return .quit
+        case .togglePause: return .setPaused(!model.snapshot.paused)
+        case .resend: return .resend
+        case .toggleAvailability, .setAvailable, .setUnavailable:
+            guard focus == .products else {
+                show("select a product in Products (press 1) to change it", kind: .error, now: now)
+                return nil
+            }
+            guard let product = model.product(at: cursor(.products).selected) else {
+                show("no product selected", kind: .error, now: now)
+                return nil
+            }
+            let target: Bool
+            switch command {
+            case .setAvailable: target = true
+            case .setUnavailable: target = false
+            default: target = !product.isAvailable
+            }
+            return .setAvailability(productId: product.id, isAvailable: target)
+        }
+        return nil
+    }
+
+    private mutating func editFilter(_ key: Key, model: ConsoleModel) -> Effect? {
+        switch key {
+        case .escape:
+            editingFilter = false
+            setFilter("")
+        case .enter:
+            editingFilter = false
+        case .backspace:
+            if !filter.isEmpty { setFilter(String(filter.dropLast())) }
+        case .control("c"):
+            return .quit
+        case .control("u"):
+            setFilter("")
+        case .character(let c) where !(c.asciiValue.map { $0 < 0x20 } ?? false):
+            setFilter(filter + String(c))
+        default:
+            break
+        }
+        return nil
+    }
+
+    private mutating func setFilter(_ text: String) {
+        filter = text
+        cursors[.products] = Cursor()
+    }
+
+    private mutating func move(by delta: Int, model: ConsoleModel) {
+        move(to: cursor(focus).selected + delta, model: model)
+    }
+
+    private mutating func move(to row: Int, model: ConsoleModel) {
+        let count = model.count(of: focus)
+        var cursor = cursor(focus)
+        cursor.selected = max(0, min(row, count - 1))
+        cursors[focus] = cursor
+        scrollIntoView(focus, count: count)
+    }
+
+    /// Keeps each pane's selection inside its list and on screen, after a change of size or of
+    /// the data (a filter, a new snapshot).
+    public mutating func clamp(to model: ConsoleModel) {
+        for pane in Pane.allCases {
+            var cursor = cursor(pane)
+            cursor.selected = max(0, min(cursor.selected, model.count(of: pane) - 1))
+            cursors[pane] = cursor
+            scrollIntoView(pane, count: model.count(of: pane))
+        }
+    }
+
+    private mutating func scrollIntoView(_ pane: Pane, count: Int) {
+        let rows = max(1, Layout(size: size).listRows(pane))
+        var cursor = cursor(pane)
+        if cursor.selected < cursor.offset { cursor.offset = cursor.selected }
+        if cursor.selected >= cursor.offset + rows { cursor.offset = cursor.selected - rows + 1 }
+        cursor.offset = max(0, min(cursor.offset, max(0, count - rows)))
+        cursors[pane] = cursor
+    }
+
+    static func describe(_ command: Command) -> String {
+        switch command {
+        case .toggleAvailability, .setAvailable, .setUnavailable: return "changing availability"
+        case .togglePause: return "pausing"
+        case .resend: return "resending"
+        default: return "this key"
+        }
+    }
+}
