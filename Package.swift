@@ -69,11 +69,15 @@ let package = Package(
         .testTarget(
             name: "BookingMonitorTests",
             dependencies: [
+                // Built so the process tests can run the real binary.
+                "booking-monitor",
                 "BookingCore",
                 "BookingServer",
                 "BookingConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -10,6 +10,14 @@ public enum Catalog {
         var isavailable: Bool?
 
         enum CodingKeys: String, CodingKey { case id, title, description, isavailable }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decodeInt32(forKey: .id)
+            title = try container.decode(String.self, forKey: .title)
+            description = try container.decodeIfPresent(String.self, forKey: .description)
+            isavailable = try container.decodeIfPresent(Bool.self, forKey: .isavailable)
+        }
     }
 
     public struct LoadError: Error, CustomStringConvertible {

@@ -70,7 +70,7 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
 
     private static func name(of type: Any.Type) -> String {
         switch type {
-        case is Int32.Type: return "a 32-bit integer"
+        case is Int32.Type, is Int64.Type: return "a 32-bit integer" // Int64 only carries Int32 input (decodeInt32)
         case is String.Type: return "a string"
         case is Bool.Type: return "true or false"
         case is [Any].Type: return "an array"
@@ -80,5 +80,18 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         field.map { "field `\($0)` \(message)" } ?? "body \(message)"
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An Int32 with a useful error: Foundation reports an out-of-range number as "not valid
+    /// JSON" with no path, so decode wider and range-check here.
+    public func decodeInt32(forKey key: Key) throws -> Int32 {
+        let wide = try decode(Int64.self, forKey: key)
+        guard let value = Int32(exactly: wide) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self,
+                                                   debugDescription: "\(wide) is outside the 32-bit integer range")
+        }
+        return value
     }
 }

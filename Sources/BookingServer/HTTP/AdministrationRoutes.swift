@@ -10,10 +10,10 @@ struct AdministrationRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
         admin.get("get-products") { _, _ in
-            try JSONCoding.response(await monitor.allProducts().map(ProductBody.init))
+            JSONCoding.response(bytes: JSONWriter.products(await monitor.allProducts()))
         }
         admin.get("get-queues-list") { _, _ in
-            try JSONCoding.response(await monitor.queues().queues.map(QueueBody.init))
+            JSONCoding.response(bytes: JSONWriter.queues(await monitor.queues().queues))
         }
         admin.put("switch-state/{id}") { request, context in
             let id = try Self.productId(context.parameters.get("id"))

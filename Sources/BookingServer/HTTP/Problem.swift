@@ -75,14 +75,18 @@ enum JSONCoding {
     /// so `/` is not escaped.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
 
     static func response(_ value: some Encodable) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response(bytes: try encoder.encode(value))
+    }
+
+    static func response(bytes: some Sequence<UInt8>) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// `200` with an empty body, as ASP.NET's `Ok()`.

@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The Orchestrator as the original behaves, on a loopback port, with faults on demand.
+/// On `order-event` it records the event, moves the customer to the back of the title's
+/// queue (priority += 1), pushes the full queue list (PascalCase) to the monitor and only
+/// then answers — the order that deadlocks a monitor holding a lock across the event.
+final class OrchestratorStandIn: Sendable {
+    enum Fault: Sendable, Equatable {
+        case none
+        /// Answer every order-event with this status (no state change).
+        case status(Int)
+        /// Sleep before handling, to trip the monitor's attempt timeout.
+        case slow(Double)
+    }
+
+    struct Order: Sendable, Equatable {
+        var customerId: Int32
+        var title: String
+        var priority: Int
+        var sequence: Int
+    }
+
+    struct ReceivedEvent: Sendable, Equatable {
+        var key: String
+        var customerId: Int32
+        var title: String
+        var productId: Int32?
+    }
+
+    struct State {
+        var orders: [Order] = []
+        var fault: Fault = .none
+        /// Every order-event request, faults included, in arrival order.
+        var attempts: [String] = []
+        /// Events applied, once per idempotency key.
+        var events: [ReceivedEvent] = []
+        var duplicates = 0
+        var resyncs = 0
+        var monitors: [String] = []
+    }
+
+    let state = Mutex(State())
+    let port: Int
+    private let serviceGroup: Mutex<ServiceGroup?> = Mutex(nil)
+    private let runner: Mutex<Task<Void, Never>?> = Mutex(nil)
+
+    /// Picks a free loopback port; call `start()` to listen on it.
+    init(monitor: String? = nil) throws {
+        port = try Self.freePort()
+        state.withLock { $0.monitors = monitor.map { [$0] } ?? [] }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func setMonitor(_ url: String) { state.withLock { $0.monitors = [url] } }
+    func setFault(_ fault: Fault) { state.withLock { $0.fault = fault } }
+    func addOrder(customer: Int32, title: String) {
+        state.withLock { $0.orders.append(Order(customerId: customer, title: title, priority: 0, sequence: $0.orders.count)) }
+    }
+
+    var events: [ReceivedEvent] { state.withLock { $0.events } }
+    var attempts: [String] { state.withLock { $0.attempts } }
+
+    /// Queues as the Orchestrator builds them: orders grouped by title, lowest priority first.
+    func queueBody() -> String {
+        let orders = state.withLock { $0.orders }
+        var titles: [String] = []
+        var byTitle: [String: [Order]] = [:]
+        for order in orders {
+            if byTitle[order.title] == nil { titles.append(order.title) }
+            byTitle[order.title, default: []].append(order)
+        }
+        let queues = titles.map { title in
+            let customers = byTitle[title]!.sorted { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }
+                .map { ["CustomerId": Int($0.customerId)] }
+            return ["Title": title, "Customers": customers] as [String: Any]
+        }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: queues), as: UTF8.self)
+    }
+
+    func push() async throws {
+        let body = queueBody()
+        for monitor in state.withLock({ $0.monitors }) {
+            _ = try await TestHTTP.request(.POST, monitor + "/administration/set-queue", body: body)
+        }
+    }
+
+    func start() async throws {
+        let router = Router()
+        router.post("/orchestrator/order-event") { request, _ -> Response in
+            let key = request.headers[.init("Idempotency-Key")!] ?? ""
+            let fault = self.state.withLock { state in state.attempts.append(key); return state.fault }
+            switch fault {
+            case .none: break
+            case .status(let code): return Response(status: .init(code: code))
+            case .slow(let seconds): try await Task.sleep(for: .seconds(seconds))
+            }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+            let lower = Dictionary(json.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+            guard let customer = (lower["customerid"] as? NSNumber)?.int32Value, let title = lower["title"] as? String else {
+                return Response(status: .badRequest)
+            }
+            let outcome = self.state.withLock { state -> HTTPResponse.Status in
+                if state.events.contains(where: { $0.key == key }) {
+                    state.duplicates += 1
+                    return .ok
+                }
+                let matches = state.orders.indices.filter { state.orders[$0].customerId == customer && state.orders[$0].title == title }
+                guard matches.count == 1 else { return .internalServerError }
+                state.orders[matches[0]].priority += 1
+                state.events.append(ReceivedEvent(key: key, customerId: customer, title: title,
+                                                  productId: (lower["productid"] as? NSNumber)?.int32Value))
+                return .created
+            }
+            if outcome == .created {
+                try await self.push()
+                return Response(status: .ok)
+            }
+            return Response(status: outcome)
+        }
+        router.get("/orchestrator/request-to-monitoring") { _, _ -> Response in
+            self.state.withLock { $0.resyncs += 1 }
+            try await self.push()
+            return Response(status: .ok)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                              logger: quietLogger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
+        serviceGroup.withLock { $0 = group }
+        runner.withLock { $0 = Task { try? await group.run() } }
+        // Wait until the port accepts connections.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? await TestHTTP.request(.GET, url + "/ping")) != nil { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Stops listening: connections are refused until `start()` again.
+    func stop() async {
+        let group = serviceGroup.withLock { $0 }
+        await group?.triggerGracefulShutdown()
+        let task = runner.withLock { $0 }
+        await task?.value
+        serviceGroup.withLock { $0 = nil }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
