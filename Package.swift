@@ -55,12 +55,25 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A development and demo stand-in for the Orchestrator, plus the demo's load generators.
+        // Talks to monitors over HTTP only: it never depends on BookingCore, and no monitor
+        // module depends on it.
+        .target(
+            name: "OrchestratorSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "booking-monitor",
             dependencies: [
                 "BookingCore",
                 "BookingServer",
                 "BookingConsole",
+                "OrchestratorSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,6 +87,7 @@ let package = Package(
                 "BookingCore",
                 "BookingServer",
                 "BookingConsole",
+                "OrchestratorSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,0 +1,84 @@
+/// The Orchestrator's state as the original keeps it: every order ever placed, never removed.
+/// A booking event moves its order to the back of the title's queue (priority += 1).
+/// A plain value: no I/O, no clock, so the queue rules are tested directly.
+public struct OrderBook: Sendable, Equatable {
+    public struct Order: Sendable, Equatable {
+        /// Arrival order, from 1: breaks ties between equal priorities.
+        public var id: Int
+        public var customerId: Int32
+        public var title: String
+        /// How many booking events this order has received.
+        public var priority: Int
+    }
+
+    /// One title's queue, head first, as pushed to the monitors.
+    public struct Queue: Sendable, Equatable {
+        public var title: String
+        public var customers: [Int32]
+    }
+
+    /// A booking event that was applied (repeats are not recorded twice).
+    public struct Event: Sendable, Equatable {
+        public var key: String?
+        public var customerId: Int32
+        public var title: String
+        public var orderId: Int
+        /// Extra fields a monitor may send along (the original ignores them).
+        public var productId: Int32?
+        public var group: String?
+    }
+
+    public enum EventOutcome: Sendable, Equatable {
+        case applied(Order)
+        /// The idempotency key was seen before: nothing changes.
+        case repeated
+        /// No order, or more than one, matches (customer, title): the original answers 500.
+        case unmatched(count: Int)
+    }
+
+    public private(set) var orders: [Order] = []
+    public private(set) var events: [Event] = []
+    public private(set) var repeats = 0
+    private var keys: Set<String> = []
+
+    public init() {}
+
+    @discardableResult
+    public mutating func add(customer: Int32, title: String) -> Order {
+        let order = Order(id: orders.count + 1, customerId: customer, title: title, priority: 0)
+        orders.append(order)
+        return order
+    }
+
+    /// Applies a booking event once per `key`. Events without a key (the original monitor sent
+    /// none) are applied every time.
+    public mutating func apply(key: String?, customer: Int32, title: String,
+                               productId: Int32? = nil, group: String? = nil) -> EventOutcome {
+        if let key, keys.contains(key) {
+            repeats += 1
+            return .repeated
+        }
+        let matches = orders.indices.filter { orders[$0].customerId == customer && orders[$0].title == title }
+        guard matches.count == 1, let index = matches.first else { return .unmatched(count: matches.count) }
+        orders[index].priority += 1
+        if let key { keys.insert(key) }
+        events.append(Event(key: key, customerId: customer, title: title, orderId: orders[index].id,
+                            productId: productId, group: group))
+        return .applied(orders[index])
+    }
+
+    /// Orders grouped by title (titles in order of their first order), each queue ordered by
+    /// priority, then arrival.
+    public var queues: [Queue] {
+        var titles: [String] = []
+        var byTitle: [String: [Order]] = [:]
+        for order in orders {
+            if byTitle[order.title] == nil { titles.append(order.title) }
+            byTitle[order.title, default: []].append(order)
+        }
+        return titles.map { title in
+            let sorted = byTitle[title, default: []].sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+            return Queue(title: title, customers: sorted.map(\.customerId))
+        }
+    }
+}
