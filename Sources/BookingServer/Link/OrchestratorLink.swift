@@ -37,7 +37,10 @@ public final class OrchestratorLink: Service, Sendable {
     private let clock: any LinkClock
     private let random: @Sendable () -> Double
     private let logger: Logger
-    private let wake = WakeSignal()
+    /// New work: a booking or a requeue. Ends the idle wait only.
+    private let work = WakeSignal()
+    /// The operator's "retry now": ends a backoff or an open breaker's wait.
+    private let retry = WakeSignal()
     private let resyncWake = WakeSignal()
 
     public init(monitor: Monitor, client: HTTPClient, configuration: LinkConfiguration,
@@ -54,7 +57,8 @@ public final class OrchestratorLink: Service, Sendable {
 
     /// Ends the current wait (backoff or open breaker) and tries the head event now.
     public func retryNow() {
-        wake.fire()
+        retry.fire()
+        work.fire()
     }
 
     public func run() async throws {
@@ -63,7 +67,7 @@ public final class OrchestratorLink: Service, Sendable {
             group.addTask {
                 for await change in changes {
                     switch change {
-                    case .booked, .requeued: self.wake.fire()
+                    case .booked, .requeued: self.work.fire()
                     default: break
                     }
                 }
@@ -90,12 +94,12 @@ public final class OrchestratorLink: Service, Sendable {
             let now = clock.now()
             if !breaker.allowsAttempt(at: now), case .open(let until) = breaker.state {
                 await publish(breaker)
-                await wake.wait(until: until, clock: clock)
+                await retry.wait(until: until, clock: clock)
                 if clock.now() < until { breaker.forceTrial() } // an operator asked: try now
                 continue
             }
             guard let event = await monitor.pendingEvents(limit: 1).first else {
-                await wake.wait(until: clock.now().addingTimeInterval(1), clock: clock)
+                await work.wait(until: clock.now().addingTimeInterval(1), clock: clock)
                 continue
             }
             let outcome = await send(event)
@@ -128,7 +132,7 @@ public final class OrchestratorLink: Service, Sendable {
                 await publish(breaker, error: message)
                 if !park, breaker.state == .closed {
                     let delay = configuration.backoff.delay(attempt: event.attempts, random: random())
-                    await wake.wait(until: clock.now().addingTimeInterval(delay), clock: clock)
+                    await retry.wait(until: clock.now().addingTimeInterval(delay), clock: clock)
                 }
             }
         }

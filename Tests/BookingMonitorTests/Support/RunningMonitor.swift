@@ -16,6 +16,7 @@ struct RunningMonitor {
     static func with<T>(_ monitor: Monitor, orchestrator: String = "http://127.0.0.1:1",
                         configure: (inout LinkConfiguration) -> Void = { _ in },
                         clock: any LinkClock = SystemLinkClock(),
+                        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                         maxBody: Int = 16 << 20,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
@@ -23,7 +24,7 @@ struct RunningMonitor {
         configuration.backoff = Backoff(base: 0.02, cap: 0.2)
         configure(&configuration)
         let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client, configuration: configuration,
-                                    clock: clock, logger: quietLogger)
+                                    clock: clock, random: random, logger: quietLogger)
         let readiness = Readiness()
         let server = HTTPServer.make(monitor: monitor, link: link,
                                      configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody),
