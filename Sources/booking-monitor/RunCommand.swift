@@ -46,6 +46,9 @@ struct Instance {
     var logger: Logger
     /// Services that end the whole instance when they return (the console's `q`).
     var frontEnds: @Sendable (OrchestratorLink) -> [any Service] = { _ in [] }
+    /// More services that run beside the monitor's own until shutdown (the demo's simulator
+    /// and generators). They start after, and stop before, the server, the link and the sweep.
+    var background: [any Service] = []
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -55,8 +58,8 @@ struct Instance {
             monitor: monitor, link: link,
             configuration: ServerConfiguration(host: options.host, port: options.port, maxBody: options.maxBody),
             readiness: Readiness(), metrics: metrics, logger: logger)
-        let background: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
-        let services = background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
+        let services = (builtIn + background).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + frontEnds(link).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                                                                failureTerminationBehavior: .gracefullyShutdownGroup)

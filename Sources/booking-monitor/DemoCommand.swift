@@ -1,0 +1,172 @@
+import ArgumentParser
+import BookingCore
+import BookingServer
+import Foundation
+import Logging
+import OrchestratorSimulator
+import ServiceLifecycle
+
+/// `booking-monitor demo`: the whole loop with no other service. A monitor (the console in a
+/// terminal, headless otherwise), an in-process Orchestrator simulator, and two generators:
+/// customers ordering random titles of the catalog, and stock arriving at random.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Watch the whole loop: a monitor, an Orchestrator simulator, customers ordering and stock arriving.",
+        discussion: """
+            Runs a monitor (the console in a terminal, headless otherwise) and an Orchestrator \
+            simulator in one process; --orchestrator is set to the simulator. Orders go to the \
+            simulator's add-new-order and stock to the monitor's switch-state, over HTTP. The \
+            store is in memory unless --db is given. On exit it prints a summary; its last line, \
+            "summary: key=value …", is meant for scripts.
+            """
+    )
+
+    @OptionGroup var options: MonitorOptions
+
+    @Option(help: "Port of the in-process Orchestrator simulator (0 picks a free one).")
+    var simulatorPort = 5012
+
+    @Option(help: "Seconds between two customer orders.")
+    var orderEvery: Double = 2
+
+    @Option(help: "Seconds between two stock arrivals (an unavailable product made available).")
+    var stockEvery: Double = 3
+
+    @Option(help: "Customers ordering (ids 1…N).")
+    var customers = 20
+
+    @Option(help: "Stop after this many seconds (generators stop, deliveries drain, summary printed).")
+    var duration: Double?
+
+    @Flag(help: "Start with the generators off (the console's g key turns them on).")
+    var generatorsOff = false
+
+    func validate() throws {
+        guard (0...65535).contains(simulatorPort) else { throw ValidationError("--simulator-port must be 0…65535, got \(simulatorPort)") }
+        guard orderEvery > 0 else { throw ValidationError("--order-every must be positive, got \(orderEvery)") }
+        guard stockEvery > 0 else { throw ValidationError("--stock-every must be positive, got \(stockEvery)") }
+        guard (1...100_000).contains(customers) else { throw ValidationError("--customers must be 1…100000, got \(customers)") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive, got \(duration)") }
+    }
+
+    func run() async throws {
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        var options = options
+        options.headless = options.headless || !interactive
+        // The demo is throwaway unless a database is named. MonitorOptions.db has a default, so
+        // "was --db given" can only be read from the command line itself.
+        let dbGiven = CommandLine.arguments.contains { $0 == "--db" || $0.hasPrefix("--db=") }
+        if !dbGiven { options.inMemory = true }
+        if options.logFile == nil, options.inMemory { options.logFile = "booking-monitor-demo.log" }
+        try await reportingFatal { [options] in
+            let ports = try DemoPorts(monitor: options.port, simulator: simulatorPort)
+            var monitorOptions = options
+            monitorOptions.port = ports.monitor
+            monitorOptions.orchestrator = "http://127.0.0.1:\(ports.simulator)"
+            let monitorURL = "http://\(Self.loopback(options.host)):\(ports.monitor)"
+
+            let console = options.headless ? nil : ConsoleMode(options: monitorOptions)
+            Bootstrap.logging(toFile: console == nil ? nil : monitorOptions.resolvedLogFile)
+            let registry = Bootstrap.metrics()
+            let logger = Logger(label: "booking-monitor")
+            let monitor = try await Bootstrap.monitor(monitorOptions, logger: logger)
+            let simulator = OrchestratorSimulator(
+                configuration: .init(host: "127.0.0.1", port: ports.simulator, monitors: [monitorURL]),
+                logger: Logger(label: "orchestrator"))
+            let generators = DemoGenerators(
+                configuration: .init(orchestrator: monitorOptions.orchestrator, monitor: monitorURL,
+                                     orderEvery: orderEvery, stockEvery: stockEvery, customers: Int32(customers)),
+                running: !generatorsOff, logger: Logger(label: "demo"))
+            logger.notice("demo: monitor \(monitorURL), orchestrator simulator \(monitorOptions.orchestrator), \(monitorOptions.inMemory ? "in-memory store" : "store \(monitorOptions.db)")")
+
+            let observer = DemoObserver(products: await monitor.allProducts())
+            let changes = await monitor.changes()
+            async let observed: Void = observer.consume(changes)
+
+            var instance = Instance(options: monitorOptions, monitor: monitor, metrics: registry, logger: logger)
+            instance.background = [simulator] + generators.services
+            let stopAfter = duration.map { DemoClock(duration: $0, generators: generators, monitor: monitor, logger: logger) }
+            instance.frontEnds = { link in
+                (console.map { [$0.service(monitor: monitor, link: link, logger: logger)] } ?? []) + (stopAfter.map { [$0] } ?? [])
+            }
+            let started = Date()
+            var failure: (any Error)?
+            do {
+                try await instance.run()
+            } catch {
+                failure = error
+            }
+            await observed
+            let summary = DemoSummary(seconds: Date().timeIntervalSince(started), generated: generators.done,
+                                      orders: simulator.orderBook, monitor: await monitor.snapshotNow(),
+                                      tally: observer.tally)
+            print(summary.text, terminator: "")
+            if let failure { throw failure }
+        }
+    }
+
+    /// A listening address as a client reaches it.
+    static func loopback(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "::", "": return "127.0.0.1"
+        default: return host.contains(":") ? "[\(host)]" : host
+        }
+    }
+}
+
+/// The two ports, with 0 replaced by a free one: each side must know the other's address
+/// before either starts.
+struct DemoPorts {
+    var monitor: Int
+    var simulator: Int
+
+    init(monitor: Int, simulator: Int) throws {
+        self.monitor = monitor == 0 ? try Self.free() : monitor
+        self.simulator = simulator == 0 ? try Self.free() : simulator
+        guard self.monitor != self.simulator else {
+            throw Fatal("--port and --simulator-port are both \(monitor); give them different ports")
+        }
+    }
+
+    static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound else { throw Fatal("cannot find a free port for the demo") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// `--duration`: after it, the generators stop and the outbox drains (so the summary shows
+/// every booking delivered), then the demo ends.
+struct DemoClock: Service {
+    let duration: Double
+    let generators: DemoGenerators
+    let monitor: Monitor
+    let logger: Logger
+    /// How long to wait for undelivered events before ending anyway.
+    static let drainLimit: Double = 20
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            try? await Task.sleep(for: .seconds(duration))
+            guard !Task.isCancelled else { return }
+            generators.set(running: false)
+            logger.info("demo: \(duration) s are up; waiting for deliveries")
+            let deadline = Date().addingTimeInterval(Self.drainLimit)
+            var quiet = 0
+            // Settled: nothing pending on three looks in a row (a delivery can unblock a booking).
+            while quiet < 3, Date() < deadline, !Task.isCancelled {
+                quiet = await monitor.snapshotNow().pendingCount == 0 ? quiet + 1 : 0
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
