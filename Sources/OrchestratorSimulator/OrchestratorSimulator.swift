@@ -33,7 +33,17 @@ public final class OrchestratorSimulator: Service, Sendable {
     let logger: Logger
     private let bound = Mutex<Int?>(nil)
 
-    public init(configuration: Configuration, client: HTTPClient = .shared, logger: Logger) {
+    /// A client that fails at once when a monitor refuses the connection, instead of retrying
+    /// until the push timeout: one monitor that is down must not stall every event. Never shut
+    /// down, like `HTTPClient.shared`.
+    public static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(2)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(configuration: Configuration, client: HTTPClient = OrchestratorSimulator.client, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         fanout = QueueFanout(monitors: configuration.monitors, client: client, timeout: configuration.pushTimeout,

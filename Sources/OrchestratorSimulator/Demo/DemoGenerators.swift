@@ -33,6 +33,12 @@ public final class DemoGenerators: Sendable {
         public var orders = 0
         public var stock = 0
         public var failures = 0
+
+        public init(orders: Int = 0, stock: Int = 0, failures: Int = 0) {
+            self.orders = orders
+            self.stock = stock
+            self.failures = failures
+        }
     }
 
     public let configuration: Configuration
@@ -41,7 +47,7 @@ public final class DemoGenerators: Sendable {
     private let on: Atomic<Bool>
     let counts = Mutex(Counts())
 
-    public init(configuration: Configuration, running: Bool = true, client: HTTPClient = .shared, logger: Logger) {
+    public init(configuration: Configuration, running: Bool = true, client: HTTPClient = OrchestratorSimulator.client, logger: Logger) {
         self.configuration = configuration
         self.client = client
         self.logger = logger

@@ -17,20 +17,18 @@ struct SimulatorProblem: HTTPResponseError {
         self.init(.badRequest, error.description, field: error.field)
     }
 
-    private struct Body: Encodable {
-        var type = "about:blank"
-        var title: String
-        var status: Int
-        var detail: String
-        var field: String?
-        var instance: String
-    }
-
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(title: status.reasonPhrase, status: Int(status.code), detail: detail, field: field,
-                        instance: request.uri.path)
+        var json = JSONText()
+        json.object { json in
+            json.field("type", "about:blank")
+            json.field("title", status.reasonPhrase)
+            json.field("status", Int(status.code))
+            json.field("detail", detail)
+            if let field { json.field("field", field) }
+            json.field("instance", request.uri.path)
+        }
         return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: WireOutput.encode(body))))
+                        body: .init(byteBuffer: ByteBuffer(bytes: json.data)))
     }
 }
 

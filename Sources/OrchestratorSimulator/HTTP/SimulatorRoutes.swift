@@ -25,10 +25,10 @@ struct SimulatorRoutes<Context: RequestContext> {
             return WireOutput.json(WireOutput.order(order))
         }
         orchestrator.get("get-all-orders") { _, _ in
-            WireOutput.json(simulator.orderBook.orders.map(WireOutput.order))
+            WireOutput.json(WireOutput.orders(simulator.orderBook.orders))
         }
         orchestrator.get("get-all-events") { _, _ in
-            WireOutput.json(simulator.orderBook.events.map(WireOutput.event))
+            WireOutput.json(WireOutput.events(simulator.orderBook.events))
         }
         orchestrator.get("request-to-monitoring") { _, _ in
             await simulator.pushQueues()

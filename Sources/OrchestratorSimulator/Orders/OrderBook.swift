@@ -9,12 +9,24 @@ public struct OrderBook: Sendable, Equatable {
         public var title: String
         /// How many booking events this order has received.
         public var priority: Int
+
+        public init(id: Int, customerId: Int32, title: String, priority: Int) {
+            self.id = id
+            self.customerId = customerId
+            self.title = title
+            self.priority = priority
+        }
     }
 
     /// One title's queue, head first, as pushed to the monitors.
     public struct Queue: Sendable, Equatable {
         public var title: String
         public var customers: [Int32]
+
+        public init(title: String, customers: [Int32]) {
+            self.title = title
+            self.customers = customers
+        }
     }
 
     /// A booking event that was applied (repeats are not recorded twice).
