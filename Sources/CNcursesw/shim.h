@@ -19,6 +19,11 @@ static inline attr_t bm_a_dim(void) { return A_DIM; }
 static inline attr_t bm_a_reverse(void) { return A_REVERSE; }
 static inline attr_t bm_a_underline(void) { return A_UNDERLINE; }
 static inline int bm_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int bm_key_f0(void) { return KEY_F0; }
+static inline int bm_color_pairs(void) { return COLOR_PAIRS; }
+static inline int bm_colors(void) { return COLORS; }
+static inline int bm_maxy(WINDOW *w) { return getmaxy(w); }
+static inline int bm_maxx(WINDOW *w) { return getmaxx(w); }
 static inline int bm_wcwidth(wchar_t c) { return wcwidth(c); }
 static inline int bm_is_utf8_locale(void) {
     const char *cs = nl_langinfo(CODESET);

@@ -1,21 +1,53 @@
+import BookingConsole
 import BookingCore
 import BookingServer
+import CNcursesw
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// The operator console's part of `run`: decides whether the console opens and builds it.
-/// STUB — owned by the console work (issue 4).
 struct ConsoleMode {
     var options: MonitorOptions
+    var settings: RenderSettings
 
     /// nil when --headless (RunCommand has already refused a non-terminal without --headless).
     init?(options: MonitorOptions) {
         guard !options.headless else { return nil }
         self.options = options
+        self.settings = Self.settings(options)
     }
 
     func service(monitor: Monitor, link: OrchestratorLink, logger: Logger) -> any Service {
-        fatalError("console not implemented yet")
+        ConsoleService(monitor: monitor, settings: settings, retryLink: { link.retryNow() }, logger: logger)
+    }
+
+    /// `--ascii` (or a locale that is not UTF-8), `--no-color` (or NO_COLOR), `--readonly`.
+    static func settings(_ options: MonitorOptions) -> RenderSettings {
+        setlocale(LC_ALL, "")
+        let utf8 = bm_is_utf8_locale() != 0
+        let noColorEnv = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return RenderSettings(ascii: options.ascii || !utf8, color: !(options.noColor || noColorEnv),
+                              readonly: options.readonly, httpAddress: "\(options.host):\(options.port)")
+    }
+
+    /// `--once`: the dashboard as plain text, from the store alone (no server, no link).
+    static func printOnce(_ options: MonitorOptions, monitor: Monitor) async {
+        let settings = settings(options)
+        let size = options.size.flatMap(ConsoleSize.parse) ?? ConsoleSize.terminal() ?? Size(width: 120, height: 40)
+        let controller = await ConsoleController(monitor: monitor, settings: settings, size: size)
+        print(controller.frame().text)
+    }
+}
+
+enum ConsoleSize {
+    static func parse(_ text: String) -> Size? { Size(parsing: text) }
+
+    /// The terminal's size when stdout is one.
+    static func terminal() -> Size? {
+        var size = winsize()
+        guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0,
+              size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return Size(width: Int(size.ws_col), height: Int(size.ws_row))
     }
 }

@@ -53,7 +53,28 @@ struct MonitorOptions: ParsableArguments {
     @Flag(help: "fsync every commit (survives power loss, not just a crash of the process).")
     var fullSync = false
 
+    // MARK: Console
+
+    @Flag(help: "Draw borders and marks in ASCII (on by itself when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "Monochrome: no colours, states shown by letters, bold and reverse (also NO_COLOR).")
+    var noColor = false
+
+    @Flag(help: "Console keys that change state (availability, pause, resend) are turned off.")
+    var readonly = false
+
+    @Flag(help: "Print the dashboard once as plain text and exit (no terminal needed; the HTTP server is not started).")
+    var once = false
+
+    @Option(help: ArgumentHelp("Size of the --once dashboard, WIDTHxHEIGHT (default: the terminal's, else 120x40).",
+                               valueName: "WxH"))
+    var size: String?
+
     func validate() throws {
+        if let size, ConsoleSize.parse(size) == nil {
+            throw ValidationError("--size must be WIDTHxHEIGHT such as 120x40, got \"\(size)\"")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
         guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be positive, got \(sweepInterval)") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive, got \(maxBody)") }

@@ -17,6 +17,15 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: MonitorOptions
 
     func run() async throws {
+        if options.once {
+            // The batch view: one frame from the store, no server, works without a terminal.
+            try await reportingFatal {
+                Bootstrap.logging(toFile: nil)
+                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"))
+                await ConsoleMode.printOnce(options, monitor: monitor)
+            }
+            return
+        }
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if !options.headless && !interactive {
             FileHandle.standardError.write(Data("booking-monitor: not a terminal; run with --headless to serve without the console\n".utf8))

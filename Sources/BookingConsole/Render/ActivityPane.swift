@@ -38,7 +38,7 @@ struct ActivityPane {
             x += 9
             let kind = theme.activity(entry.kind).with { $0.reverse = base.reverse }
             grid.write(theme.activityMark(entry.kind), x: x, y: y, style: kind.with { $0.bold = true }, columns: 1); x += 2
-            grid.write(entry.text, x: x, y: y, style: kind, columns: max(0, inner.x + inner.width - x), ellipsis: theme.ellipsis)
+            grid.write(theme.text(entry.text), x: x, y: y, style: kind, columns: max(0, inner.x + inner.width - x), ellipsis: theme.ellipsis)
         }
     }
 }

@@ -11,33 +11,47 @@ struct Header {
         let theme = settings.theme
         let snapshot = model.snapshot
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: theme.headerBar)
-        var line1 = Line(theme: theme)
-        if snapshot.paused { line1.badge("PAUSED") }
-        if settings.readonly { line1.badge("READ-ONLY") }
-        line1.add(" booking-monitor ", theme.headerLabel)
-        line1.pair("group", snapshot.group)
-        if !settings.httpAddress.isEmpty { line1.pair("http", settings.httpAddress) }
-        line1.pair("orchestrator", snapshot.link.orchestrator)
-        let (text, ok, failing) = linkState(snapshot.link)
-        line1.add(" ", theme.headerValue)
-        line1.add(text, theme.linkStyle(ok: ok, failing: failing))
-        line1.draw(into: &grid, x: rect.x, y: rect.y, width: rect.width)
 
-        var line2 = Line(theme: theme)
+        var first = Line(theme: theme)
+        if snapshot.paused { first.badge("PAUSED") }
+        if settings.readonly { first.badge("READ-ONLY") }
+        first.add(" booking-monitor", theme.headerLabel)
+        first.pair("group", snapshot.group)
+        let (text, ok, failing) = linkState(snapshot.link)
+        first.add(" \(theme.separator) ", theme.headerValue)
+        first.add(text, theme.linkStyle(ok: ok, failing: failing))
+        first.add(" \(theme.arrow) \(theme.text(snapshot.link.orchestrator))", theme.headerValue)
+
+        var second = Line(theme: theme)
         var outbox = "\(snapshot.pendingCount) pending"
         if let oldest = snapshot.oldestPending { outbox += " (oldest \(Clock.age(from: oldest, to: now)))" }
         outbox += ", \(snapshot.parkedCount) parked"
-        line2.add(" ", theme.headerValue)
-        line2.pair("outbox", outbox, first: true)
+        second.add(" ", theme.headerValue)
+        second.pair("outbox", outbox, first: true)
         if let received = snapshot.queues.receivedAt {
-            line2.pair("last push", "\(Clock.time(received, in: settings.timeZone)) #\(snapshot.queues.sequence) "
-                       + "(\(snapshot.queues.queues.count) titles, \(snapshot.queues.customerCount) customers)")
+            second.pair("last push", "\(Clock.time(received, in: settings.timeZone)) #\(snapshot.queues.sequence): "
+                        + "\(snapshot.queues.customerCount) in \(snapshot.queues.queues.count) queues")
         } else {
-            line2.pair("last push", "none yet")
+            second.pair("last push", "none yet")
         }
+
+        // Less important items go wherever a whole item still fits.
+        var optional: [Line] = []
         let totals = snapshot.totals
-        line2.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(totals.queuePushes) pushes")
-        line2.draw(into: &grid, x: rect.x, y: rect.y + 1, width: rect.width)
+        var totalsItem = Line(theme: theme)
+        totalsItem.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(totals.queuePushes) pushes")
+        optional.append(totalsItem)
+        if !settings.httpAddress.isEmpty {
+            var http = Line(theme: theme)
+            http.pair("http", settings.httpAddress)
+            optional.append(http)
+        }
+        for item in optional {
+            if second.width + item.width <= rect.width { second.segments += item.segments }
+            else if first.width + item.width <= rect.width { first.segments += item.segments }
+        }
+        first.draw(into: &grid, x: rect.x, y: rect.y, width: rect.width)
+        second.draw(into: &grid, x: rect.x, y: rect.y + 1, width: rect.width)
     }
 
     /// ok / retrying / breaker open with a countdown.
@@ -50,7 +64,7 @@ struct Header {
             return ("link: trying", false, false)
         case .closed:
             if link.consecutiveFailures > 0 {
-                let error = link.lastError.map { " (\($0))" } ?? ""
+                let error = link.lastError.map { " (\(settings.theme.text($0)))" } ?? ""
                 return ("link: retrying, \(link.consecutiveFailures) failed\(error)", false, true)
             }
             return ("link: ok", true, false)
@@ -63,6 +77,8 @@ struct Header {
         var segments: [(String, Style)] = []
 
         mutating func add(_ text: String, _ style: Style) { segments.append((text, style)) }
+
+        var width: Int { segments.reduce(0) { $0 + DisplayWidth.of($1.0) } }
 
         mutating func badge(_ text: String) {
             add(" \(text) ", theme.badge)

@@ -22,8 +22,8 @@ struct ProductsPane {
             customer = 8
             queue = 3
             time = 8
-            // mark, id, gap, status, gap … then one gap before each later column
-            var rest = width - (1 + id + 1 + 1 + 1) - (customer + 1) - (queue + 1) - (time + 1)
+            // mark and gap, id, gap, status, gap … then one gap before each later column
+            var rest = width - (2 + id + 1 + 1 + 1) - (customer + 1) - (queue + 1) - (time + 1)
             if rest < 24 { rest += time + 1; time = 0 }
             if rest < 30 {
                 description = 0
@@ -75,7 +75,7 @@ struct ProductsPane {
     private func drawColumnHeader(into grid: inout Grid, _ inner: Rect, _ c: Columns, theme: Theme) {
         let style = theme.columnHeader
         grid.fill(x: inner.x, y: inner.y, width: inner.width, height: 1, style: style)
-        var x = inner.x + 1
+        var x = inner.x + 2
         grid.write("ID", x: x, y: inner.y, style: style, columns: c.id, alignRight: true); x += c.id + 1
         grid.write("S", x: x, y: inner.y, style: style, columns: 1); x += 2
         grid.write("Title", x: x, y: inner.y, style: style, columns: c.title); x += c.title + 1
@@ -93,7 +93,7 @@ struct ProductsPane {
         let ellipsis = theme.ellipsis
         grid.fill(x: x0, y: y, width: width, height: 1, style: base)
         var x = x0
-        grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base.with { $0.bold = true }, columns: 1); x += 1
+        grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base.with { $0.bold = true }, columns: 1); x += 2
         grid.write(String(product.id), x: x, y: y, style: base, columns: c.id, alignRight: true); x += c.id + 1
         let status = product.status
         grid.write(String(status.rawValue), x: x, y: y, style: merge(theme.status(status), over: base), columns: 1); x += 2

@@ -28,6 +28,26 @@ public struct Theme: Sendable {
     public var times: String { ascii ? "x" : "×" }
     public var cursor: String { ascii ? "_" : "▏" }
 
+    /// Text from the monitor (activity lines, errors) in ASCII mode: its arrows, quotes and
+    /// dashes spelled in ASCII. Titles stay as they are: they are data.
+    public func text(_ text: String) -> String {
+        guard ascii, !text.allSatisfy(\.isASCII) else { return text }
+        var result = ""
+        for character in text {
+            switch character {
+            case "→": result += "->"
+            case "←": result += "<-"
+            case "«", "»", "“", "”": result += "\""
+            case "‘", "’": result += "'"
+            case "…": result += "..."
+            case "—", "–": result += "-"
+            case "·": result += "-"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
     // MARK: Styles
 
     private func colored(_ fg: TerminalColor, bold: Bool = false, dim: Bool = false) -> Style {

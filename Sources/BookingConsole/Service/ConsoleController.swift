@@ -1,0 +1,113 @@
+import BookingCore
+import Foundation
+
+/// The console's logic without a terminal: holds the model and the UI state, turns keys into
+/// commands through the keymap, has the monitor execute their effects, and renders frames.
+/// `ConsoleService` drives one from the terminal; tests drive one with scripted keys.
+public final class ConsoleController {
+    public let monitor: Monitor
+    public let settings: RenderSettings
+    public let keymap: Keymap
+    public private(set) var model: ConsoleModel
+    public private(set) var state: ConsoleState
+    private let retryLink: @Sendable () -> Void
+    private let now: @Sendable () -> Date
+
+    public init(monitor: Monitor, settings: RenderSettings, size: Size, keymap: Keymap = .standard,
+                retryLink: @escaping @Sendable () -> Void = {}, now: @escaping @Sendable () -> Date = Date.init) async {
+        self.monitor = monitor
+        self.settings = settings
+        self.keymap = keymap
+        self.retryLink = retryLink
+        self.now = now
+        self.model = ConsoleModel(snapshot: await monitor.snapshotNow())
+        self.state = ConsoleState(size: size, readonly: settings.readonly)
+    }
+
+    /// Reads the monitor again (after a change).
+    public func refresh() async {
+        model.update(await monitor.snapshotNow())
+        state.clamp(to: model)
+    }
+
+    public func resize(_ size: Size) {
+        state.size = size
+        state.clamp(to: model)
+    }
+
+    /// Handles one key; returns false when the key asks to quit.
+    @discardableResult
+    public func press(_ key: Key) async -> Bool {
+        let effect = state.handle(key, model: model, keymap: keymap, now: now())
+        syncFilter()
+        guard let effect else { return true }
+        if effect == .quit { return false }
+        await execute(effect)
+        await refresh()
+        return true
+    }
+
+    @discardableResult
+    public func press(_ keys: [Key]) async -> Bool {
+        for key in keys where !(await press(key)) { return false }
+        return true
+    }
+
+    public func frame() -> Grid {
+        render(model, state, size: state.size, settings: settings, keymap: keymap, now: now())
+    }
+
+    /// Drops an expired message; true when the screen must be redrawn for it.
+    public func expireMessage() -> Bool { state.expireMessage(now: now()) }
+
+    /// When the screen next changes with no event: a message expiring, a countdown or an age
+    /// in the header ticking. nil when nothing on screen depends on the clock.
+    public func nextClockChange() -> Date? {
+        let current = now()
+        var next: Date?
+        if let message = state.message { next = message.expires }
+        let snapshot = model.snapshot
+        var ticking = snapshot.oldestPending != nil
+        if case .open = snapshot.link.breaker { ticking = true }
+        if ticking {
+            let second = current.addingTimeInterval(1 - current.timeIntervalSince1970.truncatingRemainder(dividingBy: 1))
+            next = min(next ?? second, second)
+        }
+        return next
+    }
+
+    private func syncFilter() {
+        if model.filter != state.filter {
+            model.setFilter(state.filter)
+            state.clamp(to: model)
+        }
+    }
+
+    private func execute(_ effect: Effect) async {
+        do {
+            switch effect {
+            case .setAvailability(let id, let available):
+                let product = try await monitor.setAvailability(productId: id, isAvailable: available, by: "console")
+                switch product.status {
+                case .booked:
+                    state.show("product \(id) «\(product.title)» booked for customer \(product.bookedBy ?? 0)", now: now())
+                case .available:
+                    state.show("product \(id) «\(product.title)» is available", now: now())
+                case .unavailable:
+                    state.show("product \(id) «\(product.title)» is unavailable", now: now())
+                }
+            case .setPaused(let paused):
+                await monitor.setPaused(paused)
+                state.show(paused ? "checker paused: nothing is booked until p" : "checker resumed", now: now())
+            case .resend:
+                let requeued = try await monitor.requeueParked()
+                retryLink()
+                state.show("resending now: \(requeued) parked event(s) requeued", now: now())
+            case .quit:
+                break
+            }
+        } catch {
+            state.show("\(error)", kind: .error, now: now())
+        }
+    }
+}

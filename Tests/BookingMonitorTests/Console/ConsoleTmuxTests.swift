@@ -1,0 +1,207 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// The real binary in a real terminal: tmux runs `booking-monitor` in a pane, the test reads
+/// the screen with `capture-pane`, talks to the same process over HTTP, and types keys.
+@Suite("Console end-to-end in tmux", .serialized) struct ConsoleTmuxTests {
+    /// `.build/debug/booking-monitor`, from this file's place in the repository.
+    static var binary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/booking-monitor").path
+    }
+
+    @Test func operatorBooksFromTheConsoleWhileHTTPPushesQueues() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary),
+                     "build the binary first (swift build): \(Self.binary)")
+        let pane = try TmuxPane(width: 100, height: 30)
+        defer { pane.kill() }
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)/administration"
+        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(port) "
+                       + "--orchestrator http://127.0.0.1:1 --group e2e")
+
+        // The demo catalog in Cyrillic is on screen, laid out in columns.
+        let first = try await pane.waitFor("the Products pane with Cyrillic titles") { $0.contains("▶  1 U Война и мир. Том 1") }
+        #expect(first.contains("  7 U Мастер и Маргарита"))
+        try await eventually("the HTTP endpoint") { (try? await http("GET", "\(base)/get-products")) != nil }
+
+        // A key reaches the monitor, and the HTTP API sees it: `a` on product 1 (no queue).
+        try pane.keys("a")
+        try await pane.waitFor("product 1 available") { $0.contains("▶  1 A Война и мир. Том 1") }
+        let afterA = try await products(base)
+        #expect(afterA.first { $0.id == 1 }?.isAvailable == true)
+
+        // A queue pushed over HTTP shows up at once.
+        _ = try await http("POST", "\(base)/set-queue",
+                           body: #"[{"Title":"Мастер и Маргарита","Customers":[{"CustomerId":7}]}]"#)
+        try await pane.waitFor("the pushed queue in the Queues pane") { $0.contains("Мастер и Маргарита 1: 7") }
+
+        // Products 7–9 are "Мастер и Маргарита": move to 7 and press Space.
+        try pane.keys("j", "j", "j", "j", "j", "j")
+        try await pane.waitFor("product 7 selected") { $0.contains("▶  7 U Мастер и Маргарита") }
+        try pane.keys("Space")
+        let booked = try await pane.waitFor("the booking on screen") { $0.contains("▶  7 B Мастер и Маргарита") }
+        #expect(booked.contains("→ 7"))
+        #expect(booked.contains("booked for customer 7"))
+        let afterSpace = try await products(base)
+        #expect(afterSpace.first { $0.id == 7 }?.isAvailable == false)
+        let outbox = try JSONSerialization.jsonObject(with: try await http("GET", "\(base)/outbox")) as? [[String: Any]]
+        #expect(outbox?.contains { ($0["productId"] as? Int) == 7 && ($0["customerId"] as? Int) == 7 } == true,
+                "\(String(describing: outbox))")
+
+        // Resize: smaller re-lays out (narrow layout), back to the original size again.
+        try pane.resize(width: 60, height: 20)
+        let narrow = try await pane.waitFor("the 60x20 layout") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count == 20 && lines.contains { $0.hasPrefix("┌─ 1 Products 14") && $0.hasSuffix("┐") && $0.count == 60 }
+        }
+        #expect(narrow.contains("▶  7 B Мастер"))
+        try pane.resize(width: 40, height: 10)
+        try await pane.waitFor("the too-small screen") { $0.contains("terminal too small") }
+        try pane.resize(width: 100, height: 30)
+        try await pane.waitFor("the 100x30 layout again") { screen in
+            screen.split(separator: "\n", omittingEmptySubsequences: false)
+                .contains { $0.hasPrefix("┌─ 1 Products 14") && $0.count == 100 }
+        }
+
+        // q quits the whole process with status 0 and gives the terminal back.
+        try pane.keys("q")
+        let status = try await pane.waitForExit()
+        #expect(status == 0)
+    }
+
+    struct ProductBody: Decodable { var id: Int; var isAvailable: Bool }
+
+    func products(_ base: String) async throws -> [ProductBody] {
+        try JSONDecoder().decode([ProductBody].self, from: try await http("GET", "\(base)/get-products"))
+    }
+}
+
+/// A tmux server of its own (its own socket), one pane of a fixed size; `kill` ends it all.
+struct TmuxPane {
+    let socket = "bm-e2e-\(UUID().uuidString.prefix(8))"
+    let directory: String
+
+    init(width: Int, height: Int) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.width = width
+        self.height = height
+    }
+
+    let width: Int
+    let height: Int
+
+    /// Runs `command` in a new session; its exit status lands in `exit` in `directory`.
+    func start(_ command: String) throws {
+        let script = "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(command); echo $? > \(directory)/exit; sleep 60"
+        // The server this starts keeps the client's stdout: give it none, or reading ours
+        // to the end would wait for the server to exit.
+        try tmux(["new-session", "-d", "-s", "console", "-x", "\(width)", "-y", "\(height)", script], detached: true)
+    }
+
+    func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", "console"] + keys) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux("resize-window", "-t", "console", "-x", "\(width)", "-y", "\(height)")
+    }
+
+    func capture() throws -> String { try tmux("capture-pane", "-p", "-t", "console") }
+
+    @discardableResult
+    func waitFor(_ what: String, _ condition: (String) -> Bool) async throws -> String {
+        var screen = ""
+        try await eventually(what, screen: { screen }) {
+            screen = (try? capture()) ?? ""
+            return condition(screen)
+        }
+        return screen
+    }
+
+    func waitForExit() async throws -> Int? {
+        let file = directory + "/exit"
+        try await eventually("the process to exit", screen: { (try? capture()) ?? "" }) {
+            FileManager.default.fileExists(atPath: file)
+        }
+        return try Int(String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func kill() {
+        _ = try? tmux("kill-server")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @discardableResult
+    func tmux(_ arguments: String...) throws -> String { try tmux(arguments) }
+
+    @discardableResult
+    func tmux(_ arguments: [String], detached: Bool = false) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+        let output = Pipe()
+        process.standardOutput = detached ? FileHandle.nullDevice : output
+        process.standardError = detached ? FileHandle.nullDevice : output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = detached ? Data() : output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): \(text)")
+        }
+        return text
+    }
+
+    struct TmuxError: Error, CustomStringConvertible { var description: String }
+}
+
+/// Polls until `condition` holds; the deadline only bounds a hang. On timeout the screen is
+/// attached to the failure.
+private func eventually(_ what: String, within seconds: Double = 30, screen: () -> String = { "" },
+                        sourceLocation: SourceLocation = #_sourceLocation,
+                        _ condition: () async throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out waiting for \(what); screen:\n\(screen())", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+private func http(_ method: String, _ url: String, body: String? = nil) async throws -> Data {
+    var request = HTTPClientRequest(url: url)
+    request.method = .init(rawValue: method)
+    if let body {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+    }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let bytes = try await response.body.collect(upTo: 16 << 20)
+    guard (200..<300).contains(Int(response.status.code)) else {
+        throw URLError(.badServerResponse, userInfo: [NSLocalizedDescriptionKey: "\(method) \(url): \(response.status)"])
+    }
+    return Data(bytes.readableBytesView)
+}
+
+/// A port nothing listens on right now (bound, read and released).
+private func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw URLError(.cannotConnectToHost) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
