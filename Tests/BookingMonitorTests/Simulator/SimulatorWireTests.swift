@@ -77,6 +77,7 @@ struct SimulatorWireTests {
         try await RunningSimulator.with(monitors: [receiver.url]) { _, url in
             try await addOrder(url, #"{"CustomerId":1,"Title":"Идиот"}"#)
             let before = receiver.bodies.count
+            receiver.state.withLock { $0.journal = [] }
             receiver.hold(true)
             let event = Task {
                 let reply = try await orderEvent(url, customer: 1, title: "Идиот", key: "k")
@@ -88,7 +89,8 @@ struct SimulatorWireTests {
             try await Task.sleep(for: .milliseconds(300))
             receiver.hold(false)
             #expect(try await event.value == 200)
-            #expect(receiver.journal.suffix(2) == ["push answered", "event answered"])
+            try await eventually("the push answered") { receiver.journal.count == 2 }
+            #expect(receiver.journal == ["push answered", "event answered"])
         }
     }
 
