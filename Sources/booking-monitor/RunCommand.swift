@@ -106,6 +106,9 @@ struct Sweeper: Service {
     }
 }
 
+/// Held for the life of the process.
+nonisolated(unsafe) private var instanceLock: InstanceLock?
+
 enum Bootstrap {
     /// Logs go to stderr, or to `path` while the console owns the screen.
     static func logging(toFile path: String?) {
@@ -133,12 +136,16 @@ enum Bootstrap {
     }
 
     /// Opens the store, applies the catalog (or seeds the demo one on an empty store).
-    static func monitor(_ options: MonitorOptions, logger: Logger) async throws -> Monitor {
+    /// `exclusive` takes the one-checker-per-database lock (everything but a read-only look).
+    static func monitor(_ options: MonitorOptions, logger: Logger, exclusive: Bool = true) async throws -> Monitor {
         let catalog: [Product]?
         do {
             catalog = try options.catalog.map { file throws(Catalog.LoadError) in try Catalog.load(file: file) }
         } catch {
             throw Fatal(error.description)
+        }
+        if exclusive, case .file(let path) = options.storeLocation {
+            instanceLock = try InstanceLock(database: path)
         }
         let monitor: Monitor
         do {

@@ -34,6 +34,11 @@ public actor Monitor {
     private var carriedTitles: Set<String> = []
     /// Pending and parked events, keyed by booking sequence (booking order).
     private var outbox: [Int64: OutboxEvent]
+    /// Booking sequences of pending events, ascending; may hold stale entries (delivered or
+    /// parked since), skipped when read. Keeps `pendingEvents` O(limit) during a backlog.
+    private var pendingOrder: [Int64] = []
+    private var pendingHead = 0
+    private var parkedCount = 0
     private var undelivered: [CustomerTitle: Int]
     private var bookedFromSnapshot: Set<CustomerTitle>
     private var totals: Totals
@@ -67,6 +72,7 @@ public actor Monitor {
         self.link = LinkStatus(orchestrator: orchestrator)
         for event in loaded.outbox {
             outbox[event.booking.sequence] = event
+            if event.state == .pending { pendingOrder.append(event.booking.sequence) } else { parkedCount += 1 }
             undelivered[event.booking.customerTitle, default: 0] += 1
             if event.booking.snapshotSequence == loaded.snapshot.sequence {
                 bookedFromSnapshot.insert(event.booking.customerTitle)
@@ -242,6 +248,7 @@ public actor Monitor {
         for (booking, product) in bookings {
             apply(product)
             outbox[booking.sequence] = OutboxEvent(booking: booking)
+            pendingOrder.append(booking.sequence)
             undelivered[booking.customerTitle, default: 0] += 1
             bookedFromSnapshot.insert(booking.customerTitle)
             totals.bookings += 1
@@ -265,7 +272,21 @@ public actor Monitor {
 
     /// Pending events in booking order: what the Orchestrator link sends next.
     public func pendingEvents(limit: Int = 100) -> [OutboxEvent] {
-        Array(outbox.values.filter { $0.state == .pending }.sorted { $0.booking.sequence < $1.booking.sequence }.prefix(limit))
+        var result: [OutboxEvent] = []
+        var index = pendingHead
+        while index < pendingOrder.count, result.count < limit {
+            if let event = outbox[pendingOrder[index]], event.state == .pending {
+                result.append(event)
+            } else if index == pendingHead {
+                pendingHead += 1
+            }
+            index += 1
+        }
+        if pendingHead > 1024, pendingHead * 2 > pendingOrder.count {
+            pendingOrder.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+        return result
     }
 
     public func markDelivered(sequence: Int64) throws {
@@ -298,6 +319,7 @@ public actor Monitor {
         if park { event.state = .parked }
         try store.write { tx in try tx.updateOutbox(event) }
         outbox[sequence] = event
+        if park { parkedCount += 1 }
         if park {
             record(.failure, "parked after \(event.attempts) attempts: customer \(event.booking.customerId) «\(event.booking.title)»: \(error)")
         }
@@ -315,7 +337,15 @@ public actor Monitor {
         }
         for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
         try store.write { tx in for event in events { try tx.updateOutbox(event) } }
-        for event in events { outbox[event.booking.sequence] = event }
+        for event in events {
+            outbox[event.booking.sequence] = event
+            parkedCount -= 1
+            let live = pendingOrder[pendingHead...]
+            let position = live.partitioningIndex { $0 >= event.booking.sequence }
+            if position == pendingOrder.endIndex || pendingOrder[position] != event.booking.sequence {
+                pendingOrder.insert(event.booking.sequence, at: position)
+            }
+        }
         record(.operatorAction, "requeued \(events.count) parked event(s)")
         publish(.requeued(count: events.count))
         return events.count
@@ -371,9 +401,8 @@ public actor Monitor {
         for continuation in subscribers.values { continuation.yield(change) }
         switch change {
         case .booked, .delivered, .deliveryFailed, .requeued:
-            let parked = outbox.values.count(where: { $0.state == .parked })
-            BookingMetrics.outboxPending.record(outbox.count - parked)
-            BookingMetrics.outboxParked.record(parked)
+            BookingMetrics.outboxPending.record(outbox.count - parkedCount)
+            BookingMetrics.outboxParked.record(parkedCount)
         default: break
         }
     }
@@ -387,6 +416,26 @@ public actor Monitor {
     private func record(_ kind: ActivityEntry.Kind, _ text: String) {
         activity.append(ActivityEntry(time: now(), kind: kind, text: text))
         if activity.count > Self.activityLimit * 2 { activity.removeFirst(activity.count - Self.activityLimit) }
+    }
+}
+
+extension Collection {
+    /// The first index whose element satisfies `predicate`, for a collection partitioned by it
+    /// (binary search).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Index {
+        var low = startIndex
+        var count = self.count
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if predicate(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
+            }
+        }
+        return low
     }
 }
 

@@ -34,8 +34,9 @@ public enum HTTPServer {
                             readiness: Readiness, metrics: PrometheusCollectorRegistry?,
                             logger: Logger) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
+        // Metrics outermost, so it counts the status the client gets (a problem's 404, not a 500).
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
         AdministrationRoutes(monitor: monitor, maxBody: configuration.maxBody).register(on: router)
         LinkRoutes(monitor: monitor, link: link).register(on: router)
         router.get("health/live") { _, _ in try JSONCoding.response(["status": "live"]) }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import AsyncHTTPClient
+import BookingCore
+import Foundation
+import GRDB
+import NIOCore
+
+/// Durable bookings per second: 100,000 products, 10,000 queued customers, availability flipped
+/// over HTTP as fast as the API takes it by concurrent clients, events delivered to a sink.
+/// Baseline: raw single-row SQLite write transactions per second with the same settings.
+struct ThroughputBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "throughput")
+
+    @Option(help: "Products in the catalog.") var products = 100_000
+    @Option(help: "Queued customers (10 per title).") var customers = 10_000
+    @Option(help: "Concurrent HTTP clients flipping availability.") var concurrency = 32
+    @Option(help: "Single-row transactions for the baseline.") var baselineWrites = 20_000
+
+    func run() async throws {
+        let baseline = try sqliteBaseline()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let sink = Sink()
+        let sinkListening = Listening()
+        let copies = 10
+        let catalog = benchCatalog(titles: products / copies, copies: copies)
+        let queuedTitles = customers / 10
+        let path = temporaryDatabase()
+        defer { removeDatabase(path) }
+        let store = try Store(.file(path))
+        try await withServices([sinkListening.application(sink.router())]) {
+            let sinkURL = "http://127.0.0.1:\(try await sinkListening.wait())"
+            let bench = try await BenchMonitor(store: store, catalog: catalog, orchestrator: sinkURL, client: client)
+            try await withServices(bench.services) {
+                let port = try await bench.port()
+                try await bench.monitor.replaceQueues((0..<queuedTitles).map { title in
+                    CustomerQueue(title: catalog[title * copies].title,
+                                  customers: (0..<10).map { Int32(title * 10 + $0) })
+                })
+                // Every copy of every queued title: one booking each (10 customers, 10 copies).
+                let ids = catalog.prefix(queuedTitles * copies).map(\.id)
+                let start = now()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<concurrency {
+                        group.addTask {
+                            for index in stride(from: worker, to: ids.count, by: concurrency) {
+                                let status = try await client.call(
+                                    .PUT, "http://127.0.0.1:\(port)/administration/switch-state/\(ids[index])?isAvailable=true")
+                                precondition(status == 200)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let booked = elapsed(since: start)
+                let count = await bench.monitor.snapshotNow().totals.bookings
+                while sink.received < count { try await Task.sleep(for: .milliseconds(2)) }
+                let delivered = elapsed(since: start)
+                let rate = Double(count) / booked
+                print("throughput: \(count) bookings of \(catalog.count) products, \(customers) customers, \(concurrency) clients, on \(machine())")
+                print("| figure | value | baseline: raw SQLite 1-row write transactions/s | ratio |")
+                print("|---|---|---|---|")
+                print("| bookings committed/s | \(Int(rate)) | \(Int(baseline)) | \(format(rate / baseline, 2)) |")
+                print("| bookings delivered/s (all events at the sink) | \(Int(Double(count) / delivered)) | \(Int(baseline)) | \(format(Double(count) / delivered / baseline, 2)) |")
+            }
+        }
+        try await client.shutdown()
+    }
+
+    /// One-row INSERT transactions on a WAL database with synchronous=NORMAL, as the store runs.
+    func sqliteBaseline() throws -> Double {
+        let path = temporaryDatabase()
+        defer { removeDatabase(path) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
+        let start = now()
+        for index in 0..<baselineWrites {
+            try pool.write { db in try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["row \(index)"]) }
+        }
+        return Double(baselineWrites) / elapsed(since: start)
+    }
+}
