@@ -55,7 +55,7 @@ import Testing
         // Resize: smaller re-lays out (narrow layout), back to the original size again.
         try pane.resize(width: 60, height: 20)
         let narrow = try await pane.waitFor("the 60x20 layout") { screen in
-            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = screenLines(screen)
             return lines.count == 20 && lines.contains { $0.hasPrefix("┌─ 1 Products 14") && $0.hasSuffix("┐") && $0.count == 60 }
         }
         #expect(narrow.contains("▶  7 B Мастер"))
@@ -63,7 +63,7 @@ import Testing
         try await pane.waitFor("the too-small screen") { $0.contains("terminal too small") }
         try pane.resize(width: 100, height: 30)
         try await pane.waitFor("the 100x30 layout again") { screen in
-            screen.split(separator: "\n", omittingEmptySubsequences: false)
+            screenLines(screen).count == 30 && screenLines(screen)
                 .contains { $0.hasPrefix("┌─ 1 Products 14") && $0.count == 100 }
         }
 
@@ -78,6 +78,13 @@ import Testing
     func products(_ base: String) async throws -> [ProductBody] {
         try JSONDecoder().decode([ProductBody].self, from: try await http("GET", "\(base)/get-products"))
     }
+}
+
+/// `capture-pane -p` output as lines, without the newline after the last one.
+private func screenLines(_ screen: String) -> [Substring] {
+    var lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    if lines.last == "" { lines.removeLast() }
+    return lines
 }
 
 /// A tmux server of its own (its own socket), one pane of a fixed size; `kill` ends it all.
@@ -98,8 +105,8 @@ struct TmuxPane {
     /// Runs `command` in a new session; its exit status lands in `exit` in `directory`.
     func start(_ command: String) throws {
         let script = "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(command); echo $? > \(directory)/exit; sleep 60"
-        // The server this starts keeps the client's stdout: give it none, or reading ours
-        // to the end would wait for the server to exit.
+        // The server this forks inherits the client's stdout: give it /dev/null rather than
+        // a capture file.
         try tmux(["new-session", "-d", "-s", "console", "-x", "\(width)", "-y", "\(height)", script], detached: true)
     }
 
@@ -137,21 +144,30 @@ struct TmuxPane {
     @discardableResult
     func tmux(_ arguments: String...) throws -> String { try tmux(arguments) }
 
+    /// Runs tmux and waits for it. Not `Foundation.Process`: on Linux it waits for every
+    /// process holding the child's end of its status pipe, and the tmux server that
+    /// `new-session` forks keeps it for as long as it runs.
     @discardableResult
     func tmux(_ arguments: [String], detached: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
-        let output = Pipe()
-        process.standardOutput = detached ? FileHandle.nullDevice : output
-        process.standardError = detached ? FileHandle.nullDevice : output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = detached ? Data() : output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): \(text)")
+        let outputPath = directory + "/tmux-\(UUID().uuidString.prefix(8)).out"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, detached ? "/dev/null" : outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw TmuxError(description: "cannot run tmux: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): status \(status): \(text)")
         }
         return text
     }
