@@ -68,9 +68,35 @@ import Testing
         }
 
         // q quits the whole process with status 0 and gives the terminal back.
+        #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
         try pane.keys("q")
         let status = try await pane.waitForExit()
         #expect(status == 0)
+        #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 90, height: 25)
+        defer { pane.kill() }
+        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
+                       + "--orchestrator http://127.0.0.1:1 --no-color")
+        try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
+        #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
+        let shell = try #require(Int32(try pane.tmux("display-message", "-p", "-t", "console", "#{pane_pid}")
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let monitor = try #require(childProcess(of: shell), "the monitor process under the pane's shell")
+        #expect(kill(monitor, SIGTERM) == 0)
+        #expect(try await pane.waitForExit() == 0)
+        #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
+        #expect(!(try pane.capture()).contains("Products"), "the dashboard is gone from the screen")
+    }
+
+    /// The first child of `parent`, from /proc.
+    func childProcess(of parent: Int32) -> Int32? {
+        let path = "/proc/\(parent)/task/\(parent)/children"
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.flatMap { Int32($0) }
     }
 
     struct ProductBody: Decodable { var id: Int; var isAvailable: Bool }
@@ -117,6 +143,18 @@ struct TmuxPane {
     }
 
     func capture() throws -> String { try tmux("capture-pane", "-p", "-t", "console") }
+
+    struct Flags: Equatable {
+        var alternateScreen: Bool
+        var cursorVisible: Bool
+    }
+
+    /// What curses changed in the terminal: the alternate screen and the hidden cursor.
+    func flags() throws -> Flags {
+        let text = try tmux("display-message", "-p", "-t", "console", "#{alternate_on} #{cursor_flag}")
+        let values = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return Flags(alternateScreen: values.first == "1", cursorVisible: values.last == "1")
+    }
 
     @discardableResult
     func waitFor(_ what: String, _ condition: (String) -> Bool) async throws -> String {
