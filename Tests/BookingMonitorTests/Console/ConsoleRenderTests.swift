@@ -64,9 +64,11 @@ import Testing
         #expect(grid[status, row].style.foreground == .green)
         let booked = try #require(grid.lines.firstIndex { $0.contains(" 3 B Мастер") })
         #expect(grid[try #require(grid.column(of: "B Мастер", y: booked)), booked].style.foreground == .cyan)
-        // The selected row (product 1, focused pane) is in reverse video.
+        // The selected row (product 1, focused pane) is a blue bar; its status keeps its colour.
         let selected = try #require(grid.lines.firstIndex { $0.contains("▶  1 B Война") })
-        #expect(grid[10, selected].style.reverse)
+        #expect(grid[10, selected].style.background == .blue)
+        let letter = grid[try #require(grid.column(of: "B Война", y: selected)), selected].style
+        #expect(letter.foreground == .cyan && letter.background == .blue)
     }
 
     @Test func monochromeUsesNoColourButKeepsEveryState() async throws {
