@@ -178,6 +178,26 @@ import Testing
         for y in 3...10 { #expect(grid[71, y].symbol == "│", "row \(y): \(grid.line(y))") }
     }
 
+    @Test func headerShowsLinkStatePausedAndOutboxAge() async throws {
+        let monitor = try await ConsoleFixture.midDemo()
+        await monitor.updateLink {
+            $0.consecutiveFailures = 2
+            $0.lastError = "connection refused"
+        }
+        var grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].contains("link: retrying, 2 failed (connection refused) → http://127.0.0.1:5012"))
+        let linkColumn = try #require(grid.column(of: "link: retrying", y: 0))
+        #expect(grid[linkColumn, 0].style.foreground == .red)
+        await monitor.updateLink { $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(22.5)) }
+        await monitor.setPaused(true)
+        grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open, retry in 23s"))
+        #expect(grid[1, 0].style.background == .yellow)
+        await monitor.updateLink { $0.breaker = .closed; $0.consecutiveFailures = 0; $0.lastError = nil }
+        grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].contains("link: ok"))
+    }
+
     @Test func hundredThousandProductsRenderOnlyTheVisibleRows() async throws {
         let catalog = (1...100_000).map { Product(id: Int32($0), title: "Том \($0 % 977)", description: "", isAvailable: $0 % 3 == 0) }
         let monitor = try await ConsoleFixture.monitor(catalog: catalog)
