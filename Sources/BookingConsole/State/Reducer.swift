@@ -23,6 +23,8 @@ extension ConsoleState {
             return nil
         }
         let layout = Layout(size: size)
+        // Below the minimum size nothing is visible to act on: only quitting works.
+        if layout.isTooSmall, command != .quit { return nil }
         let page = max(1, layout.listRows(focus))
         switch command {
         case .moveUp: move(by: -1, model: model)

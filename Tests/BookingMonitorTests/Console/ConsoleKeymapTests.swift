@@ -164,6 +164,21 @@ import Testing
         #expect(controller.state.filter == "q")
     }
 
+    @Test func theTooSmallScreenIgnoresEveryKeyButQuit() async throws {
+        let monitor = try await ConsoleFixture.midDemo()
+        let controller = await ConsoleFixture.controller(monitor, size: Size(width: 40, height: 10))
+        #expect(await controller.press([.down, .space, .character("p"), .character("?")]))
+        #expect(await monitor.product(id: 2)?.status == .unavailable)
+        #expect(await monitor.isPaused == false)
+        #expect(controller.state.cursor(.products).selected == 0)
+        #expect(!controller.state.helpShown)
+        #expect(controller.frame().text.contains("terminal too small"))
+        #expect(await controller.press(.character("q")) == false)
+        // Growing brings the layout back with the selection where it was.
+        controller.resize(Size(width: 80, height: 24))
+        #expect(controller.frame().lines[4].hasPrefix("│▶  1 B Война"))
+    }
+
     @Test func messagesExpire() async throws {
         let monitor = try await ConsoleFixture.midDemo()
         let clock = Mutex(ConsoleFixture.fixedNow)
