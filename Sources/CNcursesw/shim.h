@@ -19,6 +19,8 @@ static inline attr_t bm_a_dim(void) { return A_DIM; }
 static inline attr_t bm_a_reverse(void) { return A_REVERSE; }
 static inline attr_t bm_a_underline(void) { return A_UNDERLINE; }
 static inline int bm_key_code_yes(void) { return KEY_CODE_YES; }
+// newterm rather than initscr: initscr exits the process when the terminal is unusable.
+static inline SCREEN *bm_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int bm_key_f0(void) { return KEY_F0; }
 static inline int bm_color_pairs(void) { return COLOR_PAIRS; }
 static inline int bm_colors(void) { return COLORS; }

@@ -14,7 +14,7 @@ public struct TerminalError: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// The one thread that owns curses, from `initscr` to `endwin`. Others post grids with
+/// The one thread that owns curses, from `newterm` to `endwin`. Others post grids with
 /// `show`, which only stores the newest one and rings a wake-up pipe; the thread sleeps in
 /// `poll` on that pipe and the keyboard, so an idle console uses no CPU.
 public final class CursesTerminal: Sendable {
@@ -86,8 +86,10 @@ public final class CursesTerminal: Sendable {
     private func main(ready: CheckedContinuation<Result<Void, TerminalError>, Never>) {
         setlocale(LC_ALL, "")
         TerminalGuard.install(wake: wakeWrite)
-        guard initscr() != nil else {
-            ready.resume(returning: .failure(TerminalError(description: "cannot start curses (is TERM set?)")))
+        guard let screen = bm_newterm() else {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            ready.resume(returning: .failure(TerminalError(description: "cannot start curses for TERM=\(term); "
+                + "set TERM to your terminal's type, or run with --headless")))
             finish()
             return
         }
@@ -135,7 +137,9 @@ public final class CursesTerminal: Sendable {
                 fds[0].fd = -1
             }
         }
+        TerminalGuard.unchainResize()
         TerminalGuard.restore()
+        delscreen(screen)
         finish()
     }
 

@@ -7,7 +7,7 @@ import Synchronization
 /// SIGWINCH into a wake-up for the curses thread, which may be blocked in `poll` while the
 /// signal lands on another thread.
 enum TerminalGuard {
-    /// True between `initscr` and `endwin`.
+    /// True between `newterm` and `endwin`.
     static let cursesActive = Atomic<Bool>(false)
 
     /// Only these globals are touched from signal handlers; they are written before the
@@ -45,12 +45,12 @@ enum TerminalGuard {
     }
 
     /// Chains a SIGWINCH handler in front of ncurses' own (which must already be installed by
-    /// `initscr`): ncurses records the resize, we wake the curses thread so it reads it.
+    /// `newterm`): ncurses records the resize, we wake the curses thread so it reads it.
     static func chainResize() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { signal in
             var byte: UInt8 = 0x52 // "R"
-            _ = write(TerminalGuard.wakeFD, &byte, 1)
+            if TerminalGuard.wakeFD >= 0 { _ = write(TerminalGuard.wakeFD, &byte, 1) }
             if let handler = TerminalGuard.previousWinch.__sigaction_handler.sa_handler,
                unsafeBitCast(handler, to: Int.self) > 1 { // not SIG_DFL (0) or SIG_IGN (1)
                 handler(signal)
@@ -59,6 +59,13 @@ enum TerminalGuard {
         sigemptyset(&action.sa_mask)
         action.sa_flags = Int32(SA_RESTART)
         sigaction(SIGWINCH, &action, &previousWinch)
+    }
+
+    /// Puts ncurses' own SIGWINCH handler back and stops writing to the wake-up pipe, which
+    /// is closed after this (its descriptor number may be reused).
+    static func unchainResize() {
+        sigaction(SIGWINCH, &previousWinch, nil)
+        wakeFD = -1
     }
 
     static func restore() {

@@ -1,3 +1,5 @@
+import BookingCore
+
 /// The `?` help: every binding of the keymap, the status letters, in a box over the panes.
 struct HelpOverlay {
     var settings: RenderSettings
@@ -12,9 +14,7 @@ struct HelpOverlay {
         let width = min(size.width - 2, max(40, keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4))
         let height = min(size.height - 2, lines + 2)
         let rect = Rect(x: (size.width - width) / 2, y: max(1, (size.height - height) / 2), width: width, height: height)
-        var border = Theme(ascii: settings.ascii, color: settings.color)
-        border.color = settings.color
-        grid.box(rect, title: "Keys (any key closes)", focused: true, theme: border)
+        grid.box(rect, title: "Keys (any key closes)", focused: true, theme: theme)
         let inner = rect.inner
         var y = inner.y
         for (binding, label) in zip(bindings, labels) where y < inner.y + inner.height {
@@ -40,5 +40,3 @@ struct HelpOverlay {
                    style: theme.dimmed, limit: inner.width - 1)
     }
 }
-
-import BookingCore

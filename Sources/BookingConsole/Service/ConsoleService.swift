@@ -35,7 +35,13 @@ public struct ConsoleService: Service {
 
     public func run() async throws {
         let terminal = try CursesTerminal(color: settings.color)
-        try await terminal.start()
+        do {
+            try await terminal.start()
+        } catch {
+            // stderr is the log file while the console runs: tell the operator on the terminal.
+            Self.tellTerminal("booking-monitor: \(error)")
+            throw error
+        }
         logger.info("console started")
         do {
             try await cancelWhenGracefulShutdown {
@@ -49,6 +55,14 @@ public struct ConsoleService: Service {
         }
         await terminal.stop()
         logger.info("console stopped")
+    }
+
+    private static func tellTerminal(_ line: String) {
+        let fd = open("/dev/tty", O_WRONLY | O_NOCTTY)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
     }
 
     private func loop(_ terminal: CursesTerminal) async throws {

@@ -2,6 +2,7 @@ import BookingConsole
 import BookingCore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// A real monitor (SQLite in memory or in a temp dir) brought to a known "mid-demo" state with
@@ -24,10 +25,7 @@ enum ConsoleFixture {
 
     static func monitor(_ location: Store.Location = .inMemory, catalog: [Product] = catalog,
                         now: @escaping @Sendable () -> Date = { fixedNow }) async throws -> Monitor {
-        var counter = 0
-        let ids = Mutex(counter)
-        _ = counter
-        counter = 0
+        let ids = Mutex(0)
         let monitor = try Monitor(store: Store(location), group: "east", orchestrator: "http://127.0.0.1:5012",
                                   logger: logger, now: now,
                                   makeBookingId: { ids.withLock { $0 += 1; return "booking-\($0)" } })
@@ -68,5 +66,3 @@ enum ConsoleFixture {
                       now: fixedNow)
     }
 }
-
-import Synchronization
