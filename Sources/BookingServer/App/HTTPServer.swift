@@ -44,6 +44,7 @@ public enum HTTPServer {
             guard readiness.boundPort != nil else { throw Problem(.serviceUnavailable, "not listening yet") }
             return try JSONCoding.response(["status": "ready"])
         }
+        OpenAPIRoute.register(on: router)
         if let metrics {
             router.get("metrics") { _, _ in
                 var buffer: [UInt8] = []
