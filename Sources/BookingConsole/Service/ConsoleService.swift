@@ -81,6 +81,12 @@ public struct ConsoleService: Service {
             var controller: ConsoleController?
             var lastFrame = clock.now - frameInterval
             var pendingChange = false
+            var frames = 0, changeCount = 0
+            let started = clock.now
+            defer {
+                // The coalescing, measured: the end-to-end test reads this line.
+                logger.info("console drew \(frames) frames for \(changeCount) changes in \(clock.now - started)")
+            }
             var ticker: Task<Void, Never>?
             var tickAt: ContinuousClock.Instant?
             defer { ticker?.cancel() }
@@ -97,6 +103,7 @@ public struct ConsoleService: Service {
 
             func draw(_ controller: ConsoleController) {
                 terminal.show(controller.frame())
+                frames += 1
                 lastFrame = clock.now
                 if let next = controller.nextClockChange() {
                     let delay = max(0, next.timeIntervalSinceNow)
@@ -123,6 +130,7 @@ public struct ConsoleService: Service {
                     draw(controller)
                 case .changed:
                     pendingChange = true
+                    changeCount += 1
                     let due = lastFrame + frameInterval
                     if clock.now >= due, let controller {
                         await controller.refresh()

@@ -92,6 +92,45 @@ import Testing
         #expect(!(try pane.capture()).contains("Products"), "the dashboard is gone from the screen")
     }
 
+    /// A burst of queue pushes is drawn in far fewer frames than changes: redraws are
+    /// coalesced to about 30 a second. The console logs its frame count when it stops.
+    @Test func aBurstOfChangesIsCoalesced() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 100, height: 30)
+        defer { pane.kill() }
+        let port = try freePort()
+        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(port) --orchestrator http://127.0.0.1:1")
+        try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
+        let url = "http://127.0.0.1:\(port)/administration/set-queue"
+        try await eventually("the HTTP endpoint") { (try? await http("GET", "http://127.0.0.1:\(port)/administration/get-products")) != nil }
+        let pushes = 400
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in 0..<pushes / 8 {
+                        _ = try await http("POST", url, body: #"[{"Title":"Идиот","Customers":[{"CustomerId":"#
+                                           + "\(worker * 1000 + index)" + "}]}]")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await pane.waitFor("the last push on screen") { $0.contains("#\(pushes): 1 in 1 queues") }
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
+        let log = try String(contentsOfFile: pane.directory + "/monitor.log", encoding: .utf8)
+        let line = try #require(log.split(separator: "\n").first { $0.contains("console drew") }, "\(log)")
+        let numbers = line.split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Double($0) }
+        // "console drew F frames for C changes in S seconds" (the timestamp's digits come first).
+        let tail = Array(numbers.suffix(3))
+        try #require(tail.count == 3, "\(line)")
+        let (frames, changes, seconds) = (tail[0], tail[1], tail[2])
+        print("coalescing: \(line)")
+        #expect(changes >= Double(pushes), "\(line)")
+        #expect(frames <= 30 * seconds + 10, "at most ~30 frames a second: \(line)")
+        #expect(frames < changes / 2, "\(line)")
+    }
+
     /// The first child of `parent`, from /proc.
     func childProcess(of parent: Int32) -> Int32? {
         let path = "/proc/\(parent)/task/\(parent)/children"
