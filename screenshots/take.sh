@@ -54,3 +54,20 @@ keys Escape
 keys / М а с т е р
 shot filter.png
 keys Escape q
+sleep 1
+
+# The fallbacks: the same store, monochrome (NO_COLOR) and ASCII, in a 100x30 terminal.
+kill "$XTERM_PID" 2>/dev/null || true
+tmux -L "$SOCK" kill-server 2>/dev/null || true
+sleep 0.5
+tmux -L "$SOCK" -f /dev/null new-session -d -s shots -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 $BIN --ascii --db $WORK/monitor.sqlite --port $MON --group east --orchestrator http://127.0.0.1:$ORCH"
+tmux -L "$SOCK" set -g status off
+sleep 1
+DISPLAY=$DISP xterm -geometry 100x30+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1d1f21' -fg '#d8d8d8' \
+  -bc -title booking-monitor -e tmux -L "$SOCK" attach -t shots & XTERM_PID=$!
+sleep 2
+order 113 "Мастер и Маргарита"; stock 9 true; stock 2 true
+keys j j j j j j j j
+shot monochrome-ascii.png
+keys q

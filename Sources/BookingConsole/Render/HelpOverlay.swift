@@ -36,7 +36,7 @@ struct HelpOverlay {
         }
         y += 1
         guard y < inner.y + inner.height else { return }
-        grid.write("Activity: B booking  Q queue push  D delivery  ! failure  K key", x: inner.x + 1, y: y,
+        grid.write("Activity: B booking  Q queue push  D delivery  ! failure  K operator action", x: inner.x + 1, y: y,
                    style: theme.dimmed, limit: inner.width - 1)
     }
 }
