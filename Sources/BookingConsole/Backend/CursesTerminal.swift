@@ -99,6 +99,13 @@ public final class CursesTerminal: Sendable {
         noecho()
         nonl()
         keypad(bm_stdscr(), true)
+        // Home and End as tmux, screen and rxvt send them, whatever TERM claims; otherwise they
+        // arrive as Esc followed by text, and "1" of "\e[1~" would switch panes.
+        for (sequence, key) in [("\u{1B}[1~", KEY_HOME), ("\u{1B}[4~", KEY_END), ("\u{1B}[7~", KEY_HOME),
+                                ("\u{1B}[8~", KEY_END), ("\u{1B}[H", KEY_HOME), ("\u{1B}[F", KEY_END),
+                                ("\u{1B}OH", KEY_HOME), ("\u{1B}OF", KEY_END)] {
+            if key_defined(sequence) == 0 { define_key(sequence, key) }
+        }
         nodelay(bm_stdscr(), true)
         bm_set_escdelay(25)
         curs_set(0)

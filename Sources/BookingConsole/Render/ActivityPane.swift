@@ -32,7 +32,7 @@ struct ActivityPane {
             let base: Style = selected ? theme.selectedRow : .plain
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: base)
             var x = inner.x
-            grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base, columns: 1); x += 1
+            grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base, columns: 2); x += 2
             grid.write(Clock.time(entry.time, in: settings.timeZone), x: x, y: y,
                        style: theme.on(base, Style(dim: !settings.color)), columns: 8)
             x += 9

@@ -39,8 +39,8 @@ struct QueuesPane {
             if selected { style = theme.on(theme.selectedRow, style) }
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
             var x = inner.x
-            grid.write(index == cursor.selected && focused ? theme.selectionMark : " ", x: x, y: y, style: style, columns: 1)
-            x += 1
+            grid.write(index == cursor.selected && focused ? theme.selectionMark : " ", x: x, y: y, style: style, columns: 2)
+            x += 2
             grid.write(queue.title, x: x, y: y, style: style, columns: titleWidth, ellipsis: theme.ellipsis)
             x += titleWidth + 1
             let list = "\(queue.customers.count): " + queue.customers.map(String.init).joined(separator: " ")

@@ -104,7 +104,8 @@ import Testing
             let drawn = line.filter { !$0.isLetter }
             #expect(drawn.allSatisfy { $0.isASCII }, "\(line)")
         }
-        #expect(lines.contains { $0.contains("B product 1 -> customer 3 \"") })
+        #expect(lines.contains { $0.contains("B product 1 -> customer 3") })
+        #expect(Theme(ascii: true, color: false).text("1 → 2 «Идиот» … — ok") == "1 -> 2 \"Идиот\" ... - ok")
         #expect(lines[23].hasPrefix(" j/k  move "))
     }
 

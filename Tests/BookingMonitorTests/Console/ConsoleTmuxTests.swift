@@ -67,6 +67,16 @@ import Testing
                 .contains { $0.hasPrefix("┌─ 1 Products 14") && $0.count == 100 }
         }
 
+        // Function keys come through curses' keypad decoding (and the Home/End tmux sends).
+        try pane.keys("Home")
+        try await pane.waitFor("Home: the first row") { $0.contains("▶  1 A Война и мир. Том 1") }
+        try pane.keys("Down")
+        try await pane.waitFor("Down: the second row") { $0.contains("▶  2 U Война и мир. Том 1") }
+        try pane.keys("End")
+        try await pane.waitFor("End: the last row") { $0.contains("▶ 14 U Отцы и дети") }
+        try pane.keys("Tab")
+        try await pane.waitFor("Tab: Queues focused") { $0.contains("▶ Мастер и Маргарита 1: 7") }
+
         // q quits the whole process with status 0 and gives the terminal back.
         #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
         try pane.keys("q")
