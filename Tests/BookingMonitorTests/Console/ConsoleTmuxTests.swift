@@ -25,6 +25,10 @@ import Testing
 
         // The demo catalog in Cyrillic is on screen, laid out in columns.
         let first = try await pane.waitFor("the Products pane with Cyrillic titles") { $0.contains("▶  1 U Война и мир. Том 1") }
+        // Colour reaches the terminal: the blue selection bar, the red U.
+        let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
+        #expect(styled.contains("44m"), "blue background of the selection bar")
+        #expect(styled.contains("31m"), "red U")
         #expect(first.contains("  7 U Мастер и Маргарита"))
         try await eventually("the HTTP endpoint") { (try? await http("GET", "\(base)/get-products")) != nil }
 
@@ -93,6 +97,10 @@ import Testing
                        + "--orchestrator http://127.0.0.1:1 --no-color")
         try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
         #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
+        // --no-color: attributes only, no colour in any SGR sequence on the screen.
+        let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
+        #expect(styled.contains("\u{1B}[7m"), "reverse video for the selection and the focused title")
+        #expect(styled.range(of: #"\x1B\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m"#, options: .regularExpression) == nil)
         let shell = try #require(Int32(try pane.tmux("display-message", "-p", "-t", "console", "#{pane_pid}")
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         let monitor = try #require(childProcess(of: shell), "the monitor process under the pane's shell")
@@ -179,7 +187,8 @@ struct TmuxPane {
 
     /// Runs `command` in a new session; its exit status lands in `exit` in `directory`.
     func start(_ command: String) throws {
-        let script = "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(command); echo $? > \(directory)/exit; sleep 60"
+        // NO_COLOR is cleared: the test runner may set it, and each test chooses its mode by flag.
+        let script = "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(command); echo $? > \(directory)/exit; sleep 60"
         // The server this forks inherits the client's stdout: give it /dev/null rather than
         // a capture file.
         try tmux(["new-session", "-d", "-s", "console", "-x", "\(width)", "-y", "\(height)", script], detached: true)
