@@ -93,11 +93,11 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
         let pane = try TmuxPane(width: 90, height: 25)
         defer { pane.kill() }
-        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
-                       + "--orchestrator http://127.0.0.1:1 --no-color")
+        try pane.start("env NO_COLOR=1 \(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
+                       + "--orchestrator http://127.0.0.1:1")
         try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
         #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
-        // --no-color: attributes only, no colour in any SGR sequence on the screen.
+        // NO_COLOR: attributes only, no colour in any SGR sequence on the screen.
         let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
         #expect(styled.contains("\u{1B}[7m"), "reverse video for the selection and the focused title")
         #expect(styled.range(of: #"\x1B\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m"#, options: .regularExpression) == nil)
@@ -117,8 +117,11 @@ import Testing
         let pane = try TmuxPane(width: 100, height: 30)
         defer { pane.kill() }
         let port = try freePort()
-        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(port) --orchestrator http://127.0.0.1:1")
+        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(port) --orchestrator http://127.0.0.1:1 "
+                       + "--no-color")
         try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
+        let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
+        #expect(styled.contains("\u{1B}[7m") && !styled.contains("44m"), "--no-color: reverse video, no blue bar")
         let url = "http://127.0.0.1:\(port)/administration/set-queue"
         try await eventually("the HTTP endpoint") { (try? await http("GET", "http://127.0.0.1:\(port)/administration/get-products")) != nil }
         let pushes = 400
