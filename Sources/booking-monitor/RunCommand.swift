@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
             // The batch view: one frame from the store, no server, works without a terminal.
             try await reportingFatal {
                 Bootstrap.logging(toFile: nil)
-                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"))
+                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
                 await ConsoleMode.printOnce(options, monitor: monitor)
             }
             return
