@@ -18,8 +18,15 @@ struct ConsoleMode {
         self.settings = Self.settings(options)
     }
 
-    func service(monitor: Monitor, link: OrchestratorLink, logger: Logger) -> any Service {
-        ConsoleService(monitor: monitor, settings: settings, retryLink: { link.retryNow() }, logger: logger)
+    /// `toggleGenerators`: the demo's switch, bound to `d` (`Keymap.demo`).
+    func service(monitor: Monitor, link: OrchestratorLink, logger: Logger,
+                 toggleGenerators: (@Sendable () -> Bool)? = nil) -> any Service {
+        var service = ConsoleService(monitor: monitor, settings: settings, retryLink: { link.retryNow() }, logger: logger)
+        if let toggleGenerators {
+            service.keymap = .demo
+            service.toggleGenerators = toggleGenerators
+        }
+        return service
     }
 
     /// `--ascii` (or a locale that is not UTF-8), `--no-color` (or NO_COLOR), `--readonly`.

@@ -88,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
             instance.background = [simulator] + generators.services
             let stopAfter = duration.map { DemoClock(duration: $0, generators: generators, monitor: monitor, logger: logger) }
             instance.frontEnds = { link in
-                (console.map { [$0.service(monitor: monitor, link: link, logger: logger)] } ?? []) + (stopAfter.map { [$0] } ?? [])
+                (console.map { [$0.service(monitor: monitor, link: link, logger: logger, toggleGenerators: generators.toggle)] } ?? []) + (stopAfter.map { [$0] } ?? [])
             }
             let started = Date()
             var failure: (any Error)?

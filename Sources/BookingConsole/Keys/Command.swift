@@ -24,13 +24,15 @@ public enum Command: Sendable, Hashable {
     case clearFilter
     case togglePause
     case resend
+    /// The demo's customer and stock generators on or off (bound only in `Keymap.demo`).
+    case toggleGenerators
     case toggleHelp
     case quit
 
     /// Commands `--readonly` turns off.
     public var changesState: Bool {
         switch self {
-        case .toggleAvailability, .setAvailable, .setUnavailable, .togglePause, .resend: return true
+        case .toggleAvailability, .setAvailable, .setUnavailable, .togglePause, .resend, .toggleGenerators: return true
         default: return false
         }
     }

@@ -56,6 +56,16 @@ public struct Keymap: Sendable {
                 label: { _ in "q/Ctrl-C" }),
     ])
 
+    /// `booking-monitor demo`: the standard keys plus `d`, which turns the generators on or off.
+    public static let demo: Keymap = {
+        var keymap = standard
+        let help = keymap.bindings.firstIndex { $0.command == .toggleHelp } ?? keymap.bindings.endIndex
+        keymap.bindings.insert(Binding([.character("d")], .toggleGenerators, hint: "demo",
+                                       help: "demo: start or stop the customers ordering and the stock arriving"),
+                               at: help)
+        return keymap
+    }()
+
     public func command(for key: Key) -> Command? {
         for binding in bindings where binding.keys.contains(key) { return binding.command }
         return nil

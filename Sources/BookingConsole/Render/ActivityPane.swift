@@ -34,9 +34,9 @@ struct ActivityPane {
             var x = inner.x
             grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base, columns: 1); x += 1
             grid.write(Clock.time(entry.time, in: settings.timeZone), x: x, y: y,
-                       style: base.with { $0.dim = !settings.color || $0.dim }, columns: 8)
+                       style: theme.on(base, Style(dim: !settings.color)), columns: 8)
             x += 9
-            let kind = theme.activity(entry.kind).with { $0.reverse = base.reverse }
+            let kind = theme.on(base, theme.activity(entry.kind))
             grid.write(theme.activityMark(entry.kind), x: x, y: y, style: kind.with { $0.bold = true }, columns: 1); x += 2
             grid.write(theme.text(entry.text), x: x, y: y, style: kind, columns: max(0, inner.x + inner.width - x), ellipsis: theme.ellipsis)
         }

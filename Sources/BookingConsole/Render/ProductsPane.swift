@@ -113,12 +113,9 @@ struct ProductsPane {
             grid.write(time, x: x, y: y, style: base, columns: c.time)
             x += c.time + 1
         }
-        grid.write(queued > 0 ? String(queued) : "", x: x, y: y, style: base.with { $0.bold = queued > 0 },
+        grid.write(queued > 0 ? String(queued) : "", x: x, y: y, style: merge(Style(bold: queued > 0), over: base),
                    columns: c.queue, alignRight: true)
     }
 
-    /// A selected row keeps its reverse video; the cell's own colour and weight stay visible.
-    private func merge(_ style: Style, over base: Style) -> Style {
-        style.with { $0.reverse = $0.reverse || base.reverse }
-    }
+    private func merge(_ style: Style, over base: Style) -> Style { settings.theme.on(base, style) }
 }

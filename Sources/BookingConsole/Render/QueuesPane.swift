@@ -36,7 +36,7 @@ struct QueuesPane {
             var style: Style = .plain
             if !model.snapshot.carriedTitles.contains(queue.title) { style = theme.dimmed }
             if queue.title == selectedTitle { style = theme.highlightedTitle }
-            if selected { style.reverse = true }
+            if selected { style = theme.on(theme.selectedRow, style) }
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
             var x = inner.x
             grid.write(index == cursor.selected && focused ? theme.selectionMark : " ", x: x, y: y, style: style, columns: 1)

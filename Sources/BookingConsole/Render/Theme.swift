@@ -60,7 +60,7 @@ public struct Theme: Sendable {
 
     public func paneTitle(focused: Bool) -> Style {
         focused ? Style(foreground: color ? .black : .default, background: color ? .cyan : .default,
-                        bold: true, reverse: !color)
+                        bold: !color, reverse: !color)
             : Style(bold: true)
     }
 
@@ -75,7 +75,7 @@ public struct Theme: Sendable {
     public func activity(_ kind: ActivityEntry.Kind) -> Style {
         switch kind {
         case .booking: return colored(.green)
-        case .queue: return colored(.blue)
+        case .queue: return colored(.magenta)
         case .delivery: return colored(.cyan)
         case .failure: return colored(.red, bold: true)
         case .operatorAction: return colored(.yellow)
@@ -95,7 +95,18 @@ public struct Theme: Sendable {
     }
 
     public var columnHeader: Style { Style(bold: true, underline: !color).with { $0.foreground = color ? .yellow : .default } }
-    public var selectedRow: Style { Style(reverse: true) }
+    /// The selection bar: a background colour (cells keep their own colours on it), or
+    /// reverse video in monochrome.
+    public var selectedRow: Style { color ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
+
+    /// A cell's own style on a row's base style (the selection bar).
+    public func on(_ base: Style, _ style: Style) -> Style {
+        style.with {
+            if base.background != .default { $0.background = base.background }
+            if $0.foreground == .default { $0.foreground = base.foreground }
+            $0.reverse = $0.reverse || base.reverse
+        }
+    }
     public var highlightedTitle: Style { colored(.yellow, bold: true).with { $0.underline = !color } }
     public var dimmed: Style { Style(dim: true) }
     public var headerBar: Style { Style(foreground: color ? .white : .default, background: color ? .blue : .default, reverse: !color) }

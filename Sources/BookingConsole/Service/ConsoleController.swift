@@ -11,14 +11,18 @@ public final class ConsoleController {
     public private(set) var model: ConsoleModel
     public private(set) var state: ConsoleState
     private let retryLink: @Sendable () -> Void
+    /// The demo's generators switch; returns whether they now run. nil outside the demo.
+    private let toggleGenerators: (@Sendable () -> Bool)?
     private let now: @Sendable () -> Date
 
     public init(monitor: Monitor, settings: RenderSettings, size: Size, keymap: Keymap = .standard,
-                retryLink: @escaping @Sendable () -> Void = {}, now: @escaping @Sendable () -> Date = Date.init) async {
+                retryLink: @escaping @Sendable () -> Void = {}, toggleGenerators: (@Sendable () -> Bool)? = nil,
+                now: @escaping @Sendable () -> Date = Date.init) async {
         self.monitor = monitor
         self.settings = settings
         self.keymap = keymap
         self.retryLink = retryLink
+        self.toggleGenerators = toggleGenerators
         self.now = now
         self.model = ConsoleModel(snapshot: await monitor.snapshotNow())
         self.state = ConsoleState(size: size, readonly: settings.readonly)
@@ -103,6 +107,13 @@ public final class ConsoleController {
                 let requeued = try await monitor.requeueParked()
                 retryLink()
                 state.show("resending now: \(requeued) parked event(s) requeued", now: now())
+            case .toggleGenerators:
+                guard let toggleGenerators else {
+                    state.show("no generators: d works in booking-monitor demo", kind: .error, now: now())
+                    break
+                }
+                state.show(toggleGenerators() ? "demo generators on: customers order, stock arrives"
+                                              : "demo generators off: press d to resume", now: now())
             case .quit:
                 break
             }

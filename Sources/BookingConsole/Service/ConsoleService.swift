@@ -15,6 +15,9 @@ public struct ConsoleService: Service {
     public var retryLink: @Sendable () -> Void
     public var logger: Logger
     public var frameInterval: Duration = .milliseconds(33)
+    /// `Keymap.demo` and the generators switch in `booking-monitor demo`.
+    public var keymap: Keymap = .standard
+    public var toggleGenerators: (@Sendable () -> Bool)?
 
     public init(monitor: Monitor, settings: RenderSettings, retryLink: @escaping @Sendable () -> Void, logger: Logger) {
         self.monitor = monitor
@@ -95,7 +98,8 @@ public struct ConsoleService: Service {
                         controller.resize(size)
                     } else {
                         controller = await ConsoleController(monitor: monitor, settings: settings, size: size,
-                                                             retryLink: retryLink)
+                                                             keymap: keymap, retryLink: retryLink,
+                                                             toggleGenerators: toggleGenerators)
                     }
                     draw(controller!)
                 case .terminal(.key(let key)):

@@ -39,6 +39,7 @@ public enum Effect: Sendable, Hashable {
     case setAvailability(productId: Int32, isAvailable: Bool)
     case setPaused(Bool)
     case resend
+    case toggleGenerators
     case quit
 }
 

@@ -43,6 +43,7 @@ extension ConsoleState {
         case .quit: return .quit
         case .togglePause: return .setPaused(!model.snapshot.paused)
         case .resend: return .resend
+        case .toggleGenerators: return .toggleGenerators
         case .toggleAvailability, .setAvailable, .setUnavailable:
             guard focus == .products else {
                 show("select a product in Products (press 1) to change it", kind: .error, now: now)
@@ -126,6 +127,7 @@ extension ConsoleState {
         case .toggleAvailability, .setAvailable, .setUnavailable: return "changing availability"
         case .togglePause: return "pausing"
         case .resend: return "resending"
+        case .toggleGenerators: return "the demo's generators"
         default: return "this key"
         }
     }

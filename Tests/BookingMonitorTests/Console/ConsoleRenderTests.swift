@@ -64,9 +64,11 @@ import Testing
         #expect(grid[status, row].style.foreground == .green)
         let booked = try #require(grid.lines.firstIndex { $0.contains(" 3 B Мастер") })
         #expect(grid[try #require(grid.column(of: "B Мастер", y: booked)), booked].style.foreground == .cyan)
-        // The selected row (product 1, focused pane) is in reverse video.
+        // The selected row (product 1, focused pane) is a blue bar; its status keeps its colour.
         let selected = try #require(grid.lines.firstIndex { $0.contains("▶  1 B Война") })
-        #expect(grid[10, selected].style.reverse)
+        #expect(grid[10, selected].style.background == .blue)
+        let letter = grid[try #require(grid.column(of: "B Война", y: selected)), selected].style
+        #expect(letter.foreground == .cyan && letter.background == .blue)
     }
 
     @Test func monochromeUsesNoColourButKeepsEveryState() async throws {
@@ -174,6 +176,26 @@ import Testing
         #expect(columns.first == 33)
         // The right border is in the same column on every row.
         for y in 3...10 { #expect(grid[71, y].symbol == "│", "row \(y): \(grid.line(y))") }
+    }
+
+    @Test func headerShowsLinkStatePausedAndOutboxAge() async throws {
+        let monitor = try await ConsoleFixture.midDemo()
+        await monitor.updateLink {
+            $0.consecutiveFailures = 2
+            $0.lastError = "connection refused"
+        }
+        var grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].contains("link: retrying, 2 failed (connection refused) → http://127.0.0.1:5012"))
+        let linkColumn = try #require(grid.column(of: "link: retrying", y: 0))
+        #expect(grid[linkColumn, 0].style.foreground == .red)
+        await monitor.updateLink { $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(22.5)) }
+        await monitor.setPaused(true)
+        grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open, retry in 23s"))
+        #expect(grid[1, 0].style.background == .yellow)
+        await monitor.updateLink { $0.breaker = .closed; $0.consecutiveFailures = 0; $0.lastError = nil }
+        grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].contains("link: ok"))
     }
 
     @Test func hundredThousandProductsRenderOnlyTheVisibleRows() async throws {

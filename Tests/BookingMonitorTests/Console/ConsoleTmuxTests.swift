@@ -55,7 +55,7 @@ import Testing
         // Resize: smaller re-lays out (narrow layout), back to the original size again.
         try pane.resize(width: 60, height: 20)
         let narrow = try await pane.waitFor("the 60x20 layout") { screen in
-            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = screenLines(screen)
             return lines.count == 20 && lines.contains { $0.hasPrefix("┌─ 1 Products 14") && $0.hasSuffix("┐") && $0.count == 60 }
         }
         #expect(narrow.contains("▶  7 B Мастер"))
@@ -63,14 +63,40 @@ import Testing
         try await pane.waitFor("the too-small screen") { $0.contains("terminal too small") }
         try pane.resize(width: 100, height: 30)
         try await pane.waitFor("the 100x30 layout again") { screen in
-            screen.split(separator: "\n", omittingEmptySubsequences: false)
+            screenLines(screen).count == 30 && screenLines(screen)
                 .contains { $0.hasPrefix("┌─ 1 Products 14") && $0.count == 100 }
         }
 
         // q quits the whole process with status 0 and gives the terminal back.
+        #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
         try pane.keys("q")
         let status = try await pane.waitForExit()
         #expect(status == 0)
+        #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 90, height: 25)
+        defer { pane.kill() }
+        try pane.start("\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
+                       + "--orchestrator http://127.0.0.1:1 --no-color")
+        try await pane.waitFor("the dashboard") { $0.contains("1 Products 14") }
+        #expect(try pane.flags() == .init(alternateScreen: true, cursorVisible: false))
+        let shell = try #require(Int32(try pane.tmux("display-message", "-p", "-t", "console", "#{pane_pid}")
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let monitor = try #require(childProcess(of: shell), "the monitor process under the pane's shell")
+        #expect(kill(monitor, SIGTERM) == 0)
+        #expect(try await pane.waitForExit() == 0)
+        #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
+        #expect(!(try pane.capture()).contains("Products"), "the dashboard is gone from the screen")
+    }
+
+    /// The first child of `parent`, from /proc.
+    func childProcess(of parent: Int32) -> Int32? {
+        let path = "/proc/\(parent)/task/\(parent)/children"
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.flatMap { Int32($0) }
     }
 
     struct ProductBody: Decodable { var id: Int; var isAvailable: Bool }
@@ -78,6 +104,13 @@ import Testing
     func products(_ base: String) async throws -> [ProductBody] {
         try JSONDecoder().decode([ProductBody].self, from: try await http("GET", "\(base)/get-products"))
     }
+}
+
+/// `capture-pane -p` output as lines, without the newline after the last one.
+private func screenLines(_ screen: String) -> [Substring] {
+    var lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    if lines.last == "" { lines.removeLast() }
+    return lines
 }
 
 /// A tmux server of its own (its own socket), one pane of a fixed size; `kill` ends it all.
@@ -98,8 +131,8 @@ struct TmuxPane {
     /// Runs `command` in a new session; its exit status lands in `exit` in `directory`.
     func start(_ command: String) throws {
         let script = "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(command); echo $? > \(directory)/exit; sleep 60"
-        // The server this starts keeps the client's stdout: give it none, or reading ours
-        // to the end would wait for the server to exit.
+        // The server this forks inherits the client's stdout: give it /dev/null rather than
+        // a capture file.
         try tmux(["new-session", "-d", "-s", "console", "-x", "\(width)", "-y", "\(height)", script], detached: true)
     }
 
@@ -110,6 +143,18 @@ struct TmuxPane {
     }
 
     func capture() throws -> String { try tmux("capture-pane", "-p", "-t", "console") }
+
+    struct Flags: Equatable {
+        var alternateScreen: Bool
+        var cursorVisible: Bool
+    }
+
+    /// What curses changed in the terminal: the alternate screen and the hidden cursor.
+    func flags() throws -> Flags {
+        let text = try tmux("display-message", "-p", "-t", "console", "#{alternate_on} #{cursor_flag}")
+        let values = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return Flags(alternateScreen: values.first == "1", cursorVisible: values.last == "1")
+    }
 
     @discardableResult
     func waitFor(_ what: String, _ condition: (String) -> Bool) async throws -> String {
@@ -137,21 +182,30 @@ struct TmuxPane {
     @discardableResult
     func tmux(_ arguments: String...) throws -> String { try tmux(arguments) }
 
+    /// Runs tmux and waits for it. Not `Foundation.Process`: on Linux it waits for every
+    /// process holding the child's end of its status pipe, and the tmux server that
+    /// `new-session` forks keeps it for as long as it runs.
     @discardableResult
     func tmux(_ arguments: [String], detached: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
-        let output = Pipe()
-        process.standardOutput = detached ? FileHandle.nullDevice : output
-        process.standardError = detached ? FileHandle.nullDevice : output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = detached ? Data() : output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): \(text)")
+        let outputPath = directory + "/tmux-\(UUID().uuidString.prefix(8)).out"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, detached ? "/dev/null" : outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw TmuxError(description: "cannot run tmux: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): status \(status): \(text)")
         }
         return text
     }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Takes the console screenshots in screenshots/ from a real terminal: xterm under Xvfb,
+# showing a tmux pane (tmux only types the keys; its status line is off). A monitor and the
+# Orchestrator simulator run on loopback ports; orders and stock arrive over HTTP.
+# Usage: screenshots/take.sh   (from the repository root, after `swift build`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$PWD/.build/debug/booking-monitor
+OUT=$PWD/screenshots
+WORK=$(mktemp -d)
+MON=47391 ORCH=47392 DISP=:77 SOCK=bm-shots-$$
+COLS=150 ROWS=42
+
+cleanup() {
+  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  [[ -n ${XTERM_PID:-} ]] && kill "$XTERM_PID" 2>/dev/null || true
+  [[ -n ${ORCH_PID:-} ]] && kill "$ORCH_PID" 2>/dev/null || true
+  [[ -n ${XVFB_PID:-} ]] && kill "$XVFB_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+Xvfb "$DISP" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
+"$BIN" orchestrator --port $ORCH --monitor http://127.0.0.1:$MON >"$WORK/orchestrator.log" 2>&1 & ORCH_PID=$!
+
+tmux -L "$SOCK" -f /dev/null new-session -d -s shots -x $COLS -y $ROWS \
+  "env LANG=C.UTF-8 TERM=xterm-256color $BIN --db $WORK/monitor.sqlite --port $MON --group east --orchestrator http://127.0.0.1:$ORCH"
+tmux -L "$SOCK" set -g status off
+sleep 1
+DISPLAY=$DISP xterm -geometry ${COLS}x${ROWS}+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1d1f21' -fg '#d8d8d8' \
+  -bc -title booking-monitor -e tmux -L "$SOCK" attach -t shots & XTERM_PID=$!
+sleep 2
+
+order() { curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"CustomerId\":$1,\"Title\":\"$2\"}" \
+  http://127.0.0.1:$ORCH/orchestrator/add-new-order >/dev/null; }
+stock() { curl -fsS -X PUT "http://127.0.0.1:$MON/administration/switch-state/$1?isAvailable=$2" >/dev/null; }
+keys() { tmux -L "$SOCK" send-keys -t shots "$@"; sleep 0.4; }
+shot() { sleep 0.6; DISPLAY=$DISP import -window "$(DISPLAY=$DISP xwininfo -name booking-monitor | awk '/Window id/{print $4}')" "$OUT/$1"; }
+
+order 101 "Мастер и Маргарита"; order 102 "Мастер и Маргарита"; order 103 "Мастер и Маргарита"
+order 104 "Война и мир. Том 1"; order 105 "Анна Каренина"; order 106 "Анна Каренина"
+order 107 "Преступление и наказание"; order 108 "Идиот"; order 109 "Евгений Онегин"
+stock 7 true; stock 8 true; stock 1 true; stock 12 true; stock 10 true; stock 13 true
+sleep 1
+order 110 "Мастер и Маргарита"; order 111 "Отцы и дети"; order 112 "Война и мир. Том 2"
+stock 3 true; stock 6 false
+keys j j j j j j
+shot dashboard.png
+
+keys '?'
+shot help.png
+keys Escape
+
+keys / М а с т е р
+shot filter.png
+keys Escape q
