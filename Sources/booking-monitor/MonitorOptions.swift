@@ -50,6 +50,13 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Log file while the console runs (default: beside the database).")
     var logFile: String?
 
+    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on state-changing requests (or set BOOKING_MONITOR_TOKEN).",
+                               valueName: "TOKEN"))
+    var token: String?
+
+    @Flag(help: "With a token, require it for reads too.")
+    var tokenReads = false
+
     @Flag(help: "fsync every commit (survives power loss, not just a crash of the process).")
     var fullSync = false
 
@@ -81,10 +88,23 @@ struct MonitorOptions: ParsableArguments {
         guard attemptTimeout > 0 else { throw ValidationError("--attempt-timeout must be positive") }
         guard breakerThreshold > 0 else { throw ValidationError("--breaker-threshold must be at least 1") }
         guard breakerOpen >= 0 else { throw ValidationError("--breaker-open must not be negative") }
+        if tokenReads, resolvedToken == nil { throw ValidationError("--token-reads needs --token or BOOKING_MONITOR_TOKEN") }
         guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
         guard let url = URL(string: orchestrator), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ValidationError("--orchestrator must be an http(s) URL such as http://localhost:5012, got \"\(orchestrator)\"")
         }
+    }
+
+    /// `--token`, else `BOOKING_MONITOR_TOKEN`; an empty value means none.
+    var resolvedToken: String? {
+        let token = token ?? ProcessInfo.processInfo.environment["BOOKING_MONITOR_TOKEN"]
+        return token?.isEmpty == false ? token : nil
+    }
+
+    var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+
+    var serverConfiguration: ServerConfiguration {
+        ServerConfiguration(host: host, port: port, maxBody: maxBody, token: resolvedToken, tokenReads: tokenReads)
     }
 
     var storeLocation: Store.Location { inMemory ? .inMemory : .file(db) }

@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
             // The batch view: one frame from the store, no server, works without a terminal.
             try await reportingFatal {
                 Bootstrap.logging(toFile: nil)
-                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"))
+                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
                 await ConsoleMode.printOnce(options, monitor: monitor)
             }
             return
@@ -60,12 +60,15 @@ struct Instance {
     var background: [any Service] = []
 
     func run() async throws {
+        if !options.isLoopback && options.resolvedToken == nil {
+            logger.warning("listening on \(options.host) without --token: anyone who can reach it can switch products and push queues")
+        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
                                     logger: logger)
         let server = HTTPServer.make(
             monitor: monitor, link: link,
-            configuration: ServerConfiguration(host: options.host, port: options.port, maxBody: options.maxBody),
+            configuration: options.serverConfiguration,
             readiness: Readiness(), metrics: metrics, logger: logger)
         let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
         let services = (builtIn + background).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -142,9 +142,10 @@ public actor Monitor {
         guard product.isAvailable != isAvailable else { return product }
         product.isAvailable = isAvailable
         if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
+        let plan = isAvailable ? plan(titles: [product.title], extraAvailable: product) : []
         let bookings = try store.write { tx in
             try tx.update(product)
-            return try planAndWrite(tx, titles: [product.title], extraAvailable: isAvailable ? product : nil)
+            return try write(plan, tx, extraAvailable: product)
         }
         apply(product)
         record(.operatorAction, "\(actor): product \(productId) \(isAvailable ? "available" : "unavailable")")
@@ -163,9 +164,10 @@ public actor Monitor {
         reindexQueues()
         let bookings: [(Booking, Product)]
         do {
+            let plan = plan(titles: nil, extraAvailable: nil)
             bookings = try store.write { tx in
                 try tx.replaceSnapshot(next)
-                return try planAndWrite(tx, titles: nil, extraAvailable: nil)
+                return try write(plan, tx, extraAvailable: nil)
             }
         } catch {
             (snapshot, bookedFromSnapshot) = previous
@@ -198,8 +200,10 @@ public actor Monitor {
     // MARK: Booking
 
     private func book(titles: Set<String>?) {
+        let plan = plan(titles: titles, extraAvailable: nil)
+        guard !plan.isEmpty else { return }
         do {
-            let bookings = try store.write { tx in try planAndWrite(tx, titles: titles, extraAvailable: nil) }
+            let bookings = try store.write { tx in try write(plan, tx, extraAvailable: nil) }
             applyBookings(bookings)
         } catch {
             logger.error("booking failed, will retry on the next sweep: \(error)")
@@ -207,14 +211,12 @@ public actor Monitor {
         }
     }
 
-    /// Plans with the rules and writes each booking, its product and its event in `tx`.
-    /// Memory is updated by `applyBookings` only after the transaction commits.
-    private func planAndWrite(_ tx: Store.Transaction, titles: Set<String>?,
-                              extraAvailable: Product?) throws -> [(Booking, Product)] {
+    /// What the rules allow now, for `titles` (nil: every title). `extraAvailable` is a product
+    /// about to become available in the same transaction.
+    private func plan(titles: Set<String>?, extraAvailable: Product?) -> [PlannedBooking] {
         guard !paused else { return [] }
         var available: [Product] = []
-        let candidateTitles = titles ?? Set(availableByTitle.keys)
-        for title in candidateTitles {
+        for title in titles ?? Set(availableByTitle.keys) {
             for id in availableByTitle[title] ?? [] { available.append(products[indexById[id]!]) }
         }
         if let extra = extraAvailable, !(availableByTitle[extra.title]?.contains(extra.id) ?? false) {
@@ -224,7 +226,13 @@ public actor Monitor {
         let queues = titles.map { wanted in wanted.compactMap { queueIndex[$0].map { snapshot.queues[$0] } } }
             ?? snapshot.queues
         let blocked = bookedFromSnapshot.union(undelivered.keys)
-        let plan = BookingRules.plan(available: available, queues: queues, blocked: blocked)
+        return BookingRules.plan(available: available, queues: queues, blocked: blocked)
+    }
+
+    /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
+    /// `applyBookings` only after the transaction commits.
+    private func write(_ plan: [PlannedBooking], _ tx: Store.Transaction,
+                       extraAvailable: Product?) throws -> [(Booking, Product)] {
         let bookedAt = now()
         var result: [(Booking, Product)] = []
         for planned in plan {

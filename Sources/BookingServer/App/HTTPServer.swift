@@ -11,11 +11,18 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Larger request bodies get `413`.
     public var maxBody: Int
+    /// Bearer token required by state-changing requests; nil leaves them open.
+    public var token: String?
+    /// With a token: require it for reads as well.
+    public var tokenReads: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 16 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 16 << 20,
+                token: String? = nil, tokenReads: Bool = false) {
         self.host = host
         self.port = port
         self.maxBody = maxBody
+        self.token = token
+        self.tokenReads = tokenReads
     }
 }
 
@@ -37,6 +44,9 @@ public enum HTTPServer {
         // Metrics outermost, so it counts the status the client gets (a problem's 404, not a 500).
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
+        if let token = configuration.token {
+            router.add(middleware: TokenMiddleware(token: token, protectReads: configuration.tokenReads))
+        }
         AdministrationRoutes(monitor: monitor, maxBody: configuration.maxBody).register(on: router)
         LinkRoutes(monitor: monitor, link: link).register(on: router)
         router.get("health/live") { _, _ in try JSONCoding.response(["status": "live"]) }

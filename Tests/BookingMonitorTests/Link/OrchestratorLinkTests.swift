@@ -152,6 +152,7 @@ struct OrchestratorLinkTests {
             let one = try await TestHTTP.request(.POST, running.url + "/administration/outbox/\(id)/retry")
             #expect(one.status == 200)
             try await eventually("customer 1 delivered") { orchestrator.events.map(\.customerId) == [1] }
+            try await eventually("one still parked") { await monitor.snapshotNow().outbox.count == 1 }
             #expect(await monitor.snapshotNow().parkedCount == 1)
             // Unknown booking id: 404 problem.
             let unknown = try await TestHTTP.request(.POST, running.url + "/administration/outbox/nope/retry")
@@ -161,7 +162,7 @@ struct OrchestratorLinkTests {
             let all = try await TestHTTP.request(.POST, running.url + "/administration/outbox/retry")
             #expect(try all.json() as? [String: Int] == ["requeued": 1])
             try await eventually("customer 99 delivered") { orchestrator.events.count == 2 }
-            #expect(await monitor.snapshotNow().outbox.isEmpty)
+            try await eventually("outbox drained") { await monitor.snapshotNow().outbox.isEmpty }
         }
     }
 

@@ -18,6 +18,7 @@ struct RunningMonitor {
                         clock: any LinkClock = SystemLinkClock(),
                         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                         maxBody: Int = 16 << 20,
+                        token: String? = nil, tokenReads: Bool = false,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
         configuration.attemptTimeout = 2
@@ -27,7 +28,8 @@ struct RunningMonitor {
                                     clock: clock, random: random, logger: quietLogger)
         let readiness = Readiness()
         let server = HTTPServer.make(monitor: monitor, link: link,
-                                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody),
+                                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody,
+                                                                        token: token, tokenReads: tokenReads),
                                      readiness: readiness, metrics: nil, logger: quietLogger)
         let group = ServiceGroup(configuration: .init(services: [server, link], logger: quietLogger))
         let runner = Task { try await group.run() }
