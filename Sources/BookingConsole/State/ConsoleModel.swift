@@ -9,6 +9,11 @@ public struct ConsoleModel: Sendable {
     /// Indices into `snapshot.products` that match the filter; nil when there is no filter.
     private var matches: [Int]?
     public private(set) var queueLengths: [String: Int]
+    /// Titles folded for matching (lower case, no diacritics), aligned with
+    /// `snapshot.products`, and the titles they were folded from. Kept across snapshots: a
+    /// title that did not change is the same string storage, so checking costs little.
+    private var foldedTitles: [String] = []
+    private var foldedFrom: [String] = []
 
     public init(snapshot: MonitorSnapshot, filter: String = "") {
         self.snapshot = snapshot
@@ -26,11 +31,11 @@ public struct ConsoleModel: Sendable {
     public mutating func setFilter(_ filter: String) {
         guard filter != self.filter else { return }
         self.filter = filter
-        matches = Self.match(filter, in: snapshot.products)
+        rematch()
     }
 
     private mutating func refresh() {
-        matches = Self.match(filter, in: snapshot.products)
+        rematch()
         var lengths: [String: Int] = [:]
         for queue in snapshot.queues.queues { lengths[queue.title, default: 0] += queue.customers.count }
         queueLengths = lengths
@@ -57,18 +62,55 @@ public struct ConsoleModel: Sendable {
 
     /// A filter matches a title containing it (ignoring case and diacritics) or, when it is a
     /// number, a product id starting with it.
-    static func match(_ filter: String, in products: [Product]) -> [Int]? {
-        let needle = filter.trimmingCharacters(in: .whitespaces)
-        guard !needle.isEmpty else { return nil }
-        let numeric = needle.allSatisfy(\.isASCII) && needle.allSatisfy(\.isNumber)
+    private mutating func rematch() {
+        let needle = Self.fold(filter.trimmingCharacters(in: .whitespaces))
+        guard !needle.isEmpty else {
+            matches = nil
+            return
+        }
+        let products = snapshot.products
+        if foldedFrom.count != products.count {
+            foldedFrom = products.map(\.title)
+            foldedTitles = foldedFrom.map(Self.fold)
+        } else {
+            for index in products.indices where foldedFrom[index] != products[index].title {
+                foldedFrom[index] = products[index].title
+                foldedTitles[index] = Self.fold(products[index].title)
+            }
+        }
+        let numeric = needle.allSatisfy { $0.isASCII && $0.isNumber }
+        let bytes = Array(needle.utf8)
         var result: [Int] = []
-        for (index, product) in products.enumerated() {
-            if numeric, String(product.id).hasPrefix(needle) {
+        for index in products.indices {
+            if numeric, String(products[index].id).hasPrefix(needle) {
                 result.append(index)
-            } else if product.title.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil {
+            } else if Self.contains(foldedTitles[index], bytes) {
                 result.append(index)
             }
         }
-        return result
+        matches = result
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// Substring search on UTF-8 bytes (both sides folded the same way).
+    private static func contains(_ haystack: String, _ needle: [UInt8]) -> Bool {
+        var haystack = haystack
+        return haystack.withUTF8 { text in
+            guard needle.count <= text.count, let first = needle.first else { return needle.isEmpty }
+            var start = 0
+            let last = text.count - needle.count
+            while start <= last {
+                if text[start] == first {
+                    var offset = 1
+                    while offset < needle.count, text[start + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 }

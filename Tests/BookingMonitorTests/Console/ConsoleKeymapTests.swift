@@ -179,6 +179,30 @@ import Testing
         #expect(controller.frame().lines[4].hasPrefix("│▶  1 B Война"))
     }
 
+    @Test func theFilterIgnoresCaseAndDiacriticsAndMatchesIdPrefixes() async throws {
+        let catalog = ConsoleFixture.catalog + [
+            Product(id: 70, title: "Мёртвые души", description: "Поэма", isAvailable: false),
+            Product(id: 71, title: "Café Society", description: "", isAvailable: false),
+        ]
+        let monitor = try await ConsoleFixture.monitor(catalog: catalog)
+        let controller = await ConsoleFixture.controller(monitor, size: Self.size)
+        func filter(_ text: String) async -> [Int32] {
+            await controller.press([.escape, .character("/")] + text.map { Key.character($0) } + [.enter])
+            return (0..<controller.model.productCount).compactMap { controller.model.product(at: $0)?.id }
+        }
+        #expect(await filter("МЕРТВ") == [70])
+        #expect(await filter("cafe") == [71])
+        #expect(await filter("7") == [7, 70, 71])
+        #expect(await filter("маргарита") == [3, 4])
+        #expect(await filter("nothing like it").isEmpty)
+        #expect(controller.frame().text.contains("no product matches \"nothing like it\""))
+        // A change in the monitor is filtered too: a renamed title leaves the filter.
+        try await monitor.applyCatalog([Product(id: 4, title: "Другое", description: "", isAvailable: false)])
+        _ = await filter("маргарита")
+        await controller.refresh()
+        #expect(controller.model.productCount == 1)
+    }
+
     @Test func messagesExpire() async throws {
         let monitor = try await ConsoleFixture.midDemo()
         let clock = Mutex(ConsoleFixture.fixedNow)
