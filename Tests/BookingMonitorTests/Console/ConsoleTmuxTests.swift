@@ -89,7 +89,8 @@ import Testing
         #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
     }
 
-    @Test func sigtermRestoresTheTerminal() async throws {
+    @Test("SIGTERM and SIGINT restore the terminal", arguments: [SIGTERM, SIGINT])
+    func signalRestoresTheTerminal(_ signal: Int32) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
         let pane = try TmuxPane(width: 90, height: 25)
         defer { pane.kill() }
@@ -104,7 +105,7 @@ import Testing
         let shell = try #require(Int32(try pane.tmux("display-message", "-p", "-t", "console", "#{pane_pid}")
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         let monitor = try #require(childProcess(of: shell), "the monitor process under the pane's shell")
-        #expect(kill(monitor, SIGTERM) == 0)
+        #expect(kill(monitor, signal) == 0)
         #expect(try await pane.waitForExit() == 0)
         #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
         #expect(!(try pane.capture()).contains("Products"), "the dashboard is gone from the screen")
