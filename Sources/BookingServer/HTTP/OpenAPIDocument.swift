@@ -281,7 +281,8 @@ paths:
           content:
             application/yaml; charset=utf-8:
               schema:
-                type: string
+                type: object
+                description: This document (a YAML mapping).
         "401":
           $ref: "#/components/responses/Unauthorized"
 components:
