@@ -217,6 +217,22 @@ import Testing
         #expect(!controller.frame().lines[28].contains("checker paused"))
     }
 
+    /// An idle console schedules nothing; a countdown or an age on screen ticks each second.
+    @Test func theClockWakesTheConsoleOnlyWhenTheScreenDependsOnIt() async throws {
+        let monitor = try await ConsoleFixture.monitor()
+        let controller = await ConsoleFixture.controller(monitor, size: Self.size)
+        #expect(controller.nextClockChange() == nil, "idle: no timer at all")
+        await monitor.updateLink { $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(30)) }
+        await controller.refresh()
+        let next = try #require(controller.nextClockChange())
+        #expect(next > ConsoleFixture.fixedNow && next <= ConsoleFixture.fixedNow.addingTimeInterval(1))
+        await monitor.updateLink { $0.breaker = .closed }
+        try await monitor.replaceQueues([CustomerQueue(title: "三体", customers: [1])])
+        try await monitor.setAvailability(productId: 6, isAvailable: true)
+        await controller.refresh()
+        #expect(controller.nextClockChange() != nil, "a pending event's age is on screen")
+    }
+
     @Test func footerHintsComeFromTheKeymap() {
         let hints = Keymap.standard.hints(readonly: false, ascii: false).map(\.text)
         #expect(hints == ["move", "pane", "toggle", "filter", "pause", "resend", "help", "quit"])
