@@ -45,11 +45,12 @@ curl -sf "$base/health/ready" >/dev/null || { echo "fuzz.sh: the monitor did not
 
 started=$(date +%s)
 echo "== schemathesis for ${schemathesis_seconds}s against $base"
-FUZZ_BASE=$base FUZZ_SUMMARY=$work/hooks.json SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/fuzz \
-    timeout $((schemathesis_seconds + 60)) "$python" -m schemathesis.cli run docs/openapi.yaml --url "$base" \
+# Run from the scratch directory: schemathesis leaves a .schemathesis/ folder where it runs.
+(cd "$work" && FUZZ_BASE=$base FUZZ_SUMMARY=$work/hooks.json SCHEMATHESIS_HOOKS=hooks PYTHONPATH=$OLDPWD/scripts/fuzz \
+    timeout $((schemathesis_seconds + 60)) "$python" -m schemathesis.cli run "$OLDPWD/docs/openapi.yaml" --url "$base" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,rejected_request_changes_nothing \
     --phases coverage,fuzzing --workers 1 --max-time "$schemathesis_seconds" --request-timeout 10 \
-    --no-color --warnings off
+    --generation-database none --no-color --warnings off)
 echo "schemathesis state check: $(cat "$work/hooks.json")"
 
 echo "== property-based generator: $requests requests"
