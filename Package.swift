@@ -75,6 +75,7 @@ let package = Package(
                 "BookingCore",
                 "BookingServer",
                 "BookingConsole",
+                "CNcursesw",
                 "OrchestratorSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +88,7 @@ let package = Package(
             dependencies: [
                 "BookingCore",
                 "BookingServer",
+                "BookingConsole",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -8,7 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booking-bench",
         abstract: "Measure booking-monitor against baselines taken in the same run.",
-        subcommands: [LatencyBench.self, ThroughputBench.self, IngestBench.self, ReadBench.self, MemoryBench.self]
+        subcommands: [LatencyBench.self, ThroughputBench.self, IngestBench.self, ReadBench.self, MemoryBench.self,
+                      FrameBench.self]
     )
 }
 

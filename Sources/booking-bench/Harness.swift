@@ -108,14 +108,15 @@ struct BenchMonitor {
     let services: [any Service]
     let listening: Readiness
 
-    init(store: Store, catalog: [Product], orchestrator: String, client: HTTPClient) async throws {
+    init(store: Store, catalog: [Product], orchestrator: String, client: HTTPClient,
+         maxBody: Int = 16 << 20) async throws {
         monitor = try Monitor(store: store, group: "bench", orchestrator: orchestrator, logger: silent)
         try await monitor.applyCatalog(catalog)
         let link = OrchestratorLink(monitor: monitor, client: client,
                                     configuration: LinkConfiguration(orchestrator: orchestrator, group: "bench"),
                                     logger: silent)
         listening = Readiness()
-        let server = HTTPServer.make(monitor: monitor, link: link, configuration: ServerConfiguration(port: 0),
+        let server = HTTPServer.make(monitor: monitor, link: link, configuration: ServerConfiguration(port: 0, maxBody: maxBody),
                                      readiness: listening, metrics: nil, logger: silent)
         services = [server, link]
     }

@@ -41,7 +41,7 @@ struct MemoryBench: AsyncParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--headless", "--port", "\(port)", "--db", db, "--catalog", catalog,
-                             "--orchestrator", "http://127.0.0.1:1"]
+                             "--orchestrator", "http://127.0.0.1:1", "--max-body", "\(64 << 20)"]
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { process.terminate(); process.waitUntilExit() }

@@ -78,7 +78,8 @@ struct Instance {
             }
         let group = ServiceGroup(configuration: .init(
             services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            // SIGHUP: the operator's terminal window closed; shut down cleanly rather than die.
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger))
         do {
             try await group.run()
@@ -111,6 +112,8 @@ struct Sweeper: Service {
 
 /// Held for the life of the process.
 nonisolated(unsafe) private var instanceLock: InstanceLock?
+/// The terminal's stderr while it is redirected to the log file (console mode).
+nonisolated(unsafe) private var terminalStderr: Int32 = -1
 
 enum Bootstrap {
     /// Logs go to stderr, or to `path` while the console owns the screen.
@@ -121,6 +124,7 @@ enum Bootstrap {
             // a library's stray print to stderr) can scribble over the screen.
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             if fd >= 0 {
+                terminalStderr = dup(STDERR_FILENO)
                 dup2(fd, STDERR_FILENO)
                 close(fd)
             }
@@ -130,6 +134,13 @@ enum Bootstrap {
             handler.logLevel = level
             return handler
         }
+    }
+
+    static func restoreTerminalStderr() {
+        guard terminalStderr >= 0 else { return }
+        dup2(terminalStderr, STDERR_FILENO)
+        close(terminalStderr)
+        terminalStderr = -1
     }
 
     static func metrics() -> PrometheusCollectorRegistry {
@@ -176,11 +187,19 @@ struct Fatal: Error, CustomStringConvertible {
 
 extension AsyncParsableCommand {
     /// Runs `body`, turning a `Fatal` into one line on stderr and a non-zero exit.
+    /// Runs `body`; any failure becomes one line on the terminal's stderr and exit status 1.
+    /// (While the console ran, stderr was the log file: it is given back first.)
     func reportingFatal(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let fatal as Fatal {
-            FileHandle.standardError.write(Data("booking-monitor: \(fatal.description)\n".utf8))
+            Bootstrap.restoreTerminalStderr()
+        } catch let exit as ExitCode {
+            Bootstrap.restoreTerminalStderr()
+            throw exit
+        } catch {
+            Bootstrap.restoreTerminalStderr()
+            let message = (error as? Fatal)?.description ?? "\(error)"
+            FileHandle.standardError.write(Data("booking-monitor: \(message)\n".utf8))
             throw ExitCode.failure
         }
     }

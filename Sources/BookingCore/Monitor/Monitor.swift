@@ -225,8 +225,9 @@ public actor Monitor {
         guard !available.isEmpty else { return [] }
         let queues = titles.map { wanted in wanted.compactMap { queueIndex[$0].map { snapshot.queues[$0] } } }
             ?? snapshot.queues
-        let blocked = bookedFromSnapshot.union(undelivered.keys)
-        return BookingRules.plan(available: available, queues: queues, blocked: blocked)
+        return BookingRules.plan(available: available, queues: queues) { customer in
+            bookedFromSnapshot.contains(customer) || undelivered[customer] != nil
+        }
     }
 
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
@@ -380,6 +381,7 @@ public actor Monitor {
     }
 
     public func allProducts() -> [Product] { products }
+    public func currentTotals() -> Totals { totals }
     public func queues() -> QueueSnapshot { snapshot }
     public func product(id: Int32) -> Product? { indexById[id].map { products[$0] } }
 

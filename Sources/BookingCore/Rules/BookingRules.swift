@@ -36,6 +36,13 @@ public enum BookingRules {
     ///   customer. Titles that no product carries get nothing.
     public static func plan(available: [Product], queues: [CustomerQueue],
                             blocked: Set<CustomerTitle>) -> [PlannedBooking] {
+        plan(available: available, queues: queues, isBlocked: blocked.contains)
+    }
+
+    /// As above, with the blocked customers as a predicate, so a caller holding them in
+    /// several sets need not merge them on every change.
+    public static func plan(available: [Product], queues: [CustomerQueue],
+                            isBlocked: (CustomerTitle) -> Bool) -> [PlannedBooking] {
         guard !available.isEmpty else { return [] }
         var productsByTitle: [String: [Int32]] = [:]
         for product in available where product.isAvailable {
@@ -50,7 +57,7 @@ public enum BookingRules {
             for customer in queue.customers {
                 guard next < ids.endIndex else { break }
                 if served.contains(customer) { continue }
-                if blocked.contains(CustomerTitle(customerId: customer, title: queue.title)) { continue }
+                if isBlocked(CustomerTitle(customerId: customer, title: queue.title)) { continue }
                 served.insert(customer)
                 plan.append(PlannedBooking(productId: ids[next], title: queue.title, customerId: customer))
                 next += 1
