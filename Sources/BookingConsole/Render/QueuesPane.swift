@@ -23,7 +23,7 @@ struct QueuesPane {
             return
         }
         let selectedTitle = model.product(at: state.cursor(.products).selected)?.title
-        let titleWidth = min(queues.lazy.map { DisplayWidth.of($0.title) }.max() ?? 0, max(8, inner.width * 2 / 5))
+        let titleWidth = min(model.queueTitleWidth, max(8, inner.width * 2 / 5))
         let rows = inner.height
         var offset = min(cursor.offset, max(0, queues.count - rows))
         if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }

@@ -9,6 +9,11 @@ public struct ConsoleModel: Sendable {
     /// Indices into `snapshot.products` that match the filter; nil when there is no filter.
     private var matches: [Int]?
     public private(set) var queueLengths: [String: Int]
+    /// The widest queue title in columns, for the Queues pane's first column.
+    public private(set) var queueTitleWidth = 0
+    /// The queue snapshot `queueLengths` and `queueTitleWidth` were derived from: a snapshot
+    /// with 1M entries costs milliseconds to walk, so it is walked once per push, not per frame.
+    private var queueSequence: Int64 = -1
     /// Titles folded for matching (lower case, no diacritics), aligned with
     /// `snapshot.products`, and the titles they were folded from. Kept across snapshots: a
     /// title that did not change is the same string storage, so checking costs little.
@@ -36,9 +41,17 @@ public struct ConsoleModel: Sendable {
 
     private mutating func refresh() {
         rematch()
+        guard snapshot.queues.sequence != queueSequence || queueSequence == 0 else { return }
+        queueSequence = snapshot.queues.sequence
         var lengths: [String: Int] = [:]
-        for queue in snapshot.queues.queues { lengths[queue.title, default: 0] += queue.customers.count }
+        lengths.reserveCapacity(snapshot.queues.queues.count)
+        var width = 0
+        for queue in snapshot.queues.queues {
+            lengths[queue.title, default: 0] += queue.customers.count
+            width = max(width, DisplayWidth.of(queue.title))
+        }
         queueLengths = lengths
+        queueTitleWidth = width
     }
 
     /// Rows of the Products pane (after the filter).

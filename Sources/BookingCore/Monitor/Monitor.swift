@@ -27,6 +27,8 @@ public actor Monitor {
     private let makeBookingId: @Sendable () -> String
 
     private var products: [Product]
+    /// Increases with every change to `products`: readers cache what they derive from them.
+    private var productsVersion: UInt64 = 0
     private var indexById: [Int32: Int]
     private var availableByTitle: [String: Set<Int32>]
     private var snapshot: QueueSnapshot
@@ -128,6 +130,7 @@ public actor Monitor {
         guard added + updated > 0 else { return (0, 0) }
         try store.write { tx in try tx.upsertCatalog(catalog) }
         products = merged.sorted { $0.id < $1.id }
+        productsVersion += 1
         reindex()
         book(titles: nil)
         return (added, updated)
@@ -273,6 +276,7 @@ public actor Monitor {
         guard let index = indexById[product.id] else { return }
         let old = products[index]
         products[index] = product
+        productsVersion += 1
         if old.isAvailable { availableByTitle[old.title]?.remove(old.id) }
         if product.isAvailable { availableByTitle[product.title, default: []].insert(product.id) }
     }
@@ -381,6 +385,12 @@ public actor Monitor {
     }
 
     public func allProducts() -> [Product] { products }
+
+    /// The products and their version, or only the version when the caller's copy (of
+    /// `version`) is still current.
+    public func products(ifChangedSince version: UInt64?) -> (version: UInt64, products: [Product]?) {
+        (productsVersion, version == productsVersion ? nil : products)
+    }
     public func currentTotals() -> Totals { totals }
     public func queues() -> QueueSnapshot { snapshot }
     public func product(id: Int32) -> Product? { indexById[id].map { products[$0] } }

@@ -1,6 +1,7 @@
 import BookingCore
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// The monitor endpoints the Orchestrator calls, exactly as the original served them.
 struct AdministrationRoutes<Context: RequestContext> {
@@ -9,8 +10,9 @@ struct AdministrationRoutes<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
+        let cache = EncodedProducts()
         admin.get("get-products") { _, _ in
-            JSONCoding.response(bytes: JSONWriter.products(await monitor.allProducts()))
+            JSONCoding.response(buffer: await cache.body(from: monitor))
         }
         admin.get("get-queues-list") { _, _ in
             JSONCoding.response(bytes: JSONWriter.queues(await monitor.queues().queues))
@@ -32,6 +34,23 @@ struct AdministrationRoutes<Context: RequestContext> {
             }
             try await monitor.replaceQueues(queues)
             return JSONCoding.ok
+        }
+    }
+
+    /// The get-products body, encoded once per change of the products rather than per request:
+    /// the Orchestrator and dashboards poll it far more often than products change.
+    final class EncodedProducts: Sendable {
+        private let cached = Mutex<(version: UInt64, body: ByteBuffer)?>(nil)
+
+        func body(from monitor: Monitor) async -> ByteBuffer {
+            let current = cached.withLock { $0 }
+            let (version, products) = await monitor.products(ifChangedSince: current?.version)
+            guard let products else { return current!.body }
+            let body = ByteBuffer(bytes: JSONWriter.products(products))
+            cached.withLock { cache in
+                if cache == nil || cache!.version < version { cache = (version, body) }
+            }
+            return body
         }
     }
 

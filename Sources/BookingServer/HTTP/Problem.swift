@@ -85,8 +85,12 @@ enum JSONCoding {
     }
 
     static func response(bytes: some Sequence<UInt8>) -> Response {
+        response(buffer: ByteBuffer(bytes: bytes))
+    }
+
+    static func response(buffer: ByteBuffer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                 body: .init(byteBuffer: buffer))
     }
 
     /// `200` with an empty body, as ASP.NET's `Ok()`.

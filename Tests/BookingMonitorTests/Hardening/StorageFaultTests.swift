@@ -14,7 +14,7 @@ struct StorageFaultTests {
         defer { fs.unmount() }
         let db = fs.file("m.sqlite")
         if existingDatabase {
-            let first = try ChildProcess(["--headless", "--port", "0", "--db", db], logTo: "/dev/null")
+            let first = try ChildProcess(["--headless", "--port", "0", "--db", db], logTo: NSTemporaryDirectory() + "bm-storage-first-\(UUID().uuidString.prefix(8)).log")
             try await eventually("database created") { FileManager.default.fileExists(atPath: db + "-wal") }
             #expect(first.terminate() == 0)
         }

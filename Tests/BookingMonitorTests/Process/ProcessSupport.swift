@@ -21,8 +21,11 @@ final class ChildProcess: @unchecked Sendable {
 
     init(_ arguments: [String], logTo output: String, environment: [String: String] = [:]) throws {
         self.output = output
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        // open(2), not FileManager.createFile: that one replaces the path by renaming a new
+        // file over it, which turned /dev/null into a regular file once.
+        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         process.executableURL = URL(fileURLWithPath: Binary.path)
         process.arguments = arguments
         process.standardOutput = handle
