@@ -101,11 +101,14 @@ struct ThroughputBench: AsyncParsableCommand {
                     lastBooking = now()
                 }
                 let booked = Double(lastBooking - start) / 1e9
-                wrkProcess?.terminate()
+                // wrk (4.1) ran on to the end of -d after SIGTERM and SIGINT from here: kill it.
+                if let wrk = wrkProcess { kill(wrk.processIdentifier, SIGKILL) }
                 wrkProcess?.waitUntilExit()
                 let count = await bench.monitor.snapshotNow().totals.bookings
                 while sink.received < count { try await Task.sleep(for: .milliseconds(2)) }
                 let delivered = elapsed(since: start)
+                let link = await bench.monitor.snapshotNow().link
+                if let error = link.lastError { print("link: last error \(error) (\(link.consecutiveFailures) in a row at the end)") }
                 let rate = Double(count) / booked
                 print("throughput: \(count) bookings of \(catalog.count) products, \(customers) customers, \(concurrency) \(useWrk ? "wrk connections" : "in-process clients"), on \(machine())")
                 print("| figure | value | baseline: raw SQLite 1-row write transactions/s | ratio |")

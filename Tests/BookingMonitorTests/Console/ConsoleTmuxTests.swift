@@ -304,20 +304,5 @@ private func http(_ method: String, _ url: String, body: String? = nil) async th
     return Data(bytes.readableBytesView)
 }
 
-/// A port nothing listens on right now (bound, read and released).
-private func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw URLError(.cannotConnectToHost) }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
+/// A port nothing listens on right now.
+private func freePort() throws -> Int { try OrchestratorStandIn.freePort() }
