@@ -16,6 +16,9 @@ struct StorageFaultTests {
         if existingDatabase {
             let first = try ChildProcess(["--headless", "--port", "0", "--db", db], logTo: NSTemporaryDirectory() + "bm-storage-first-\(UUID().uuidString.prefix(8)).log")
             try await eventually("database created") { FileManager.default.fileExists(atPath: db + "-wal") }
+            // SIGTERM only once the service group runs (it logs when the server listens): sent
+            // earlier, before the signal handlers exist, it kills the process with status 15.
+            try await eventually("serving") { first.log.contains("listening on") }
             #expect(first.terminate() == 0)
         }
         try fs.remount(readOnly: true)
