@@ -54,10 +54,8 @@ struct DemoCommand: AsyncParsableCommand {
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         var options = options
         options.headless = options.headless || !interactive
-        // The demo is throwaway unless a database is named. MonitorOptions.db has a default, so
-        // "was --db given" can only be read from the command line itself.
-        let dbGiven = CommandLine.arguments.contains { $0 == "--db" || $0.hasPrefix("--db=") }
-        if !dbGiven { options.inMemory = true }
+        // The demo is throwaway unless a database is named.
+        if options.dbPath == nil { options.inMemory = true }
         if options.logFile == nil, options.inMemory { options.logFile = "booking-monitor-demo.log" }
         try await reportingFatal { [options] in
             let ports = try DemoPorts(monitor: options.port, simulator: simulatorPort)

@@ -17,8 +17,12 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "The Orchestrator's base URL; booking events go to {URL}/orchestrator/order-event.")
     var orchestrator = "http://localhost:5012"
 
-    @Option(help: "SQLite database file (WAL).")
-    var db = "booking-monitor.sqlite"
+    /// Optional so a command can tell "not given" from the default (the demo is throwaway then).
+    @Option(name: .customLong("db"), help: "SQLite database file (WAL). (default: booking-monitor.sqlite)")
+    var dbPath: String?
+
+    /// The database file: `--db`, or booking-monitor.sqlite in the working directory.
+    var db: String { dbPath ?? "booking-monitor.sqlite" }
 
     @Flag(help: "Keep state in memory only: a throwaway run.")
     var inMemory = false

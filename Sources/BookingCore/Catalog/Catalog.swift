@@ -67,7 +67,7 @@ public enum Catalog {
             if rest.isEmpty { return "entry \(index) \(error.message)" }
             return "entry \(index): field `\(rest)` \(error.message)"
         }
-        return field == "" ? error.message : "the catalog must be a JSON array of products (\(error.description))"
+        return "the catalog must be a JSON array of products (\(error.description))"
     }
 
     /// Seeded on an empty store started without a catalog: the original's two "Война и мир"

@@ -4,13 +4,11 @@ import Logging
 public enum MonitorError: Error, Equatable, CustomStringConvertible {
     case unknownProduct(Int32)
     case unknownBooking(String)
-    case readonly
 
     public var description: String {
         switch self {
         case .unknownProduct(let id): return "no product with id \(id) in this group"
         case .unknownBooking(let id): return "no undelivered booking with id \(id)"
-        case .readonly: return "read-only: state changes are turned off"
         }
     }
 }

@@ -50,10 +50,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             throw Problem(error.status, detail)
         } catch let error as MonitorError {
-            switch error {
-            case .unknownProduct, .unknownBooking: throw Problem(.notFound, error.description, field: "id")
-            case .readonly: throw Problem(.forbidden, error.description)
-            }
+            throw Problem(.notFound, error.description, field: "id")
         } catch {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
             throw Problem(.internalServerError, "the monitor could not complete the request; see its log")
