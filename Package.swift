@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // Tests only: reads docs/openapi.yaml to check it against the server.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
@@ -27,6 +28,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The shared store: several instances of one group on one PostgreSQL database.
+        .target(
+            name: "BookingPostgres",
+            dependencies: [
+                "BookingCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Adapters to the network: the Orchestrator-facing HTTP API and the outbox drain.
@@ -74,6 +84,7 @@ let package = Package(
             dependencies: [
                 "BookingCore",
                 "BookingServer",
+                "BookingPostgres",
                 "BookingConsole",
                 "CNcursesw",
                 "OrchestratorSimulator",
@@ -103,6 +114,7 @@ let package = Package(
                 // Built so the process tests can run the real binary.
                 "booking-monitor",
                 "BookingCore",
+                "BookingPostgres",
                 "BookingServer",
                 "BookingConsole",
                 "OrchestratorSimulator",

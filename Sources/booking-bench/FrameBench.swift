@@ -15,7 +15,7 @@ struct FrameBench: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = benchCatalog(titles: titles, copies: products / titles)
-        let monitor = try Monitor(store: try Store(.inMemory), group: "bench", orchestrator: "http://127.0.0.1:1",
+        let monitor = try Monitor(store: try SQLiteStore(.inMemory), group: "bench", orchestrator: "http://127.0.0.1:1",
                                   logger: silent)
         try await monitor.applyCatalog(catalog)
         try await monitor.replaceQueues((0..<titles).map { title in

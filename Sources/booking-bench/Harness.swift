@@ -108,7 +108,7 @@ struct BenchMonitor {
     let services: [any Service]
     let listening: Readiness
 
-    init(store: Store, catalog: [Product], orchestrator: String, client: HTTPClient,
+    init(store: any Store, catalog: [Product], orchestrator: String, client: HTTPClient,
          maxBody: Int = 16 << 20) async throws {
         monitor = try Monitor(store: store, group: "bench", orchestrator: orchestrator, logger: silent)
         try await monitor.applyCatalog(catalog)

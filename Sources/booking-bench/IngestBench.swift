@@ -42,7 +42,7 @@ struct IngestBench: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let path = temporaryDatabase()
         defer { removeDatabase(path) }
-        let bench = try await BenchMonitor(store: try Store(.file(path)), catalog: benchCatalog(titles: 100, copies: 1),
+        let bench = try await BenchMonitor(store: try SQLiteStore(.file(path)), catalog: benchCatalog(titles: 100, copies: 1),
                                            orchestrator: "http://127.0.0.1:1", client: client,
                                            maxBody: 64 << 20) // 1M entries are ~20 MB: over the 16 MiB default
         var ingest: [Double] = []

@@ -21,7 +21,7 @@ struct LatencyBench: AsyncParsableCommand {
         let catalog = benchCatalog(titles: titles, copies: 10)
         let path = temporaryDatabase()
         defer { removeDatabase(path) }
-        let store = try Store(.file(path))
+        let store = try SQLiteStore(.file(path))
         let sinkApp = sinkListening.application(sink.router())
         try await withServices([sinkApp]) {
             let sinkPort = try await sinkListening.wait()

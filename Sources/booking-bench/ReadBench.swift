@@ -17,7 +17,7 @@ struct ReadBench: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let path = temporaryDatabase()
         defer { removeDatabase(path) }
-        let bench = try await BenchMonitor(store: try Store(.file(path)), catalog: benchCatalog(titles: products / 2, copies: 2),
+        let bench = try await BenchMonitor(store: try SQLiteStore(.file(path)), catalog: benchCatalog(titles: products / 2, copies: 2),
                                            orchestrator: "http://127.0.0.1:1", client: client)
         let empty = Listening()
         let router = Router()

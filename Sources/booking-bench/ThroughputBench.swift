@@ -54,7 +54,7 @@ struct ThroughputBench: AsyncParsableCommand {
         let queuedTitles = customers / 10
         let path = temporaryDatabase()
         defer { removeDatabase(path) }
-        let store = try Store(.file(path))
+        let store = try SQLiteStore(.file(path))
         try await withServices([sinkListening.application(sink.router())]) {
             let sinkURL = "http://127.0.0.1:\(try await sinkListening.wait())"
             let bench = try await BenchMonitor(store: store, catalog: catalog, orchestrator: sinkURL, client: client)

@@ -111,7 +111,7 @@ struct MonitorOptions: ParsableArguments {
         ServerConfiguration(host: host, port: port, maxBody: maxBody, token: resolvedToken, tokenReads: tokenReads)
     }
 
-    var storeLocation: Store.Location { inMemory ? .inMemory : .file(db) }
+    var storeLocation: SQLiteStore.Location { inMemory ? .inMemory : .file(db) }
 
     var resolvedLogFile: String {
         if let logFile { return logFile }

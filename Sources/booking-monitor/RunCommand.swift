@@ -163,7 +163,7 @@ enum Bootstrap {
         }
         let monitor: Monitor
         do {
-            let store = try Store(options.storeLocation, fullSync: options.fullSync)
+            let store = try SQLiteStore(options.storeLocation, fullSync: options.fullSync)
             monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
         } catch {
             throw Fatal("\(options.storeLocation.description): cannot open the database: \(error)")

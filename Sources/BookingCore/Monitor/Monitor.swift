@@ -17,9 +17,14 @@ public enum MonitorError: Error, Equatable, CustomStringConvertible {
 /// a sweep, a delivery result) is a method here: it applies the booking rules, commits to the
 /// store in one transaction, then updates memory and publishes the change. The methods are
 /// synchronous, so each runs start to finish without interleaving with another.
+///
+/// Memory is a copy of the store. With a shared store (several instances of one group on one
+/// PostgreSQL database) every transaction first catches up with what the other instances
+/// committed, under the group's write lock, and decides only then: so the rules always run on
+/// the truth, and the decisions of all instances form one order.
 public actor Monitor {
     public nonisolated let group: String
-    private let store: Store
+    private let store: any Store
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let makeBookingId: @Sendable () -> String
@@ -39,18 +44,21 @@ public actor Monitor {
     private var pendingOrder: [Int64] = []
     private var pendingHead = 0
     private var parkedCount = 0
+    /// The highest booking sequence known here: a higher one in a catch-up is a new booking.
+    private var lastBookingSequence: Int64 = 0
     private var undelivered: [CustomerTitle: Int]
     private var bookedFromSnapshot: Set<CustomerTitle>
     private var totals: Totals
     private var paused = false
     private var link: LinkStatus
+    private var peers: [PeerInstance] = []
     private var activity: [ActivityEntry] = []
     private static let activityLimit = 500
 
     private var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
     private var nextSubscriber = 0
 
-    public init(store: Store, group: String, orchestrator: String, logger: Logger,
+    public init(store: any Store, group: String, orchestrator: String, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init,
                 makeBookingId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) throws {
         let loaded = try store.load()
@@ -71,6 +79,7 @@ public actor Monitor {
         self.totals = loaded.totals
         self.link = LinkStatus(orchestrator: orchestrator)
         for event in loaded.outbox {
+            lastBookingSequence = max(lastBookingSequence, event.booking.sequence)
             outbox[event.booking.sequence] = event
             if event.state == .pending { pendingOrder.append(event.booking.sequence) } else { parkedCount += 1 }
             undelivered[event.booking.customerTitle, default: 0] += 1
@@ -111,22 +120,26 @@ public actor Monitor {
     /// their availability. Returns how many were added and updated.
     @discardableResult
     public func applyCatalog(_ catalog: [Product]) throws -> (added: Int, updated: Int) {
-        var added = 0, updated = 0
-        var merged = products
-        for entry in catalog {
-            if let index = indexById[entry.id] {
-                if merged[index].title != entry.title || merged[index].description != entry.description {
-                    merged[index].title = entry.title
-                    merged[index].description = entry.description
-                    updated += 1
+        var merged: [Product] = []
+        let (added, updated) = try transact { tx -> (Int, Int) in
+            var added = 0, updated = 0
+            merged = products
+            for entry in catalog {
+                if let index = indexById[entry.id] {
+                    if merged[index].title != entry.title || merged[index].description != entry.description {
+                        merged[index].title = entry.title
+                        merged[index].description = entry.description
+                        updated += 1
+                    }
+                } else {
+                    merged.append(entry)
+                    added += 1
                 }
-            } else {
-                merged.append(entry)
-                added += 1
             }
+            if added + updated > 0 { try tx.upsertCatalog(catalog) }
+            return (added, updated)
         }
         guard added + updated > 0 else { return (0, 0) }
-        try store.write { tx in try tx.upsertCatalog(catalog) }
         products = merged.sorted { $0.id < $1.id }
         productsVersion += 1
         reindex()
@@ -138,16 +151,21 @@ public actor Monitor {
     /// it at once if its title has a queue.
     @discardableResult
     public func setAvailability(productId: Int32, isAvailable: Bool, by actor: String = "api") throws -> Product {
-        guard let index = indexById[productId] else { throw MonitorError.unknownProduct(productId) }
-        var product = products[index]
-        guard product.isAvailable != isAvailable else { return product }
-        product.isAvailable = isAvailable
-        if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
-        let plan = isAvailable ? plan(titles: [product.title], extraAvailable: product) : []
-        let bookings = try store.write { tx in
-            try tx.update(product)
-            return try write(plan, tx, extraAvailable: product)
+        if !store.isShared, let index = indexById[productId], products[index].isAvailable == isAvailable {
+            return products[index]  // nothing to write (a shared store must look at the truth first)
         }
+        let changed = try transact { tx -> (Product, [(Booking, Product)])? in
+            guard let index = indexById[productId] else { throw MonitorError.unknownProduct(productId) }
+            var product = products[index]
+            guard product.isAvailable != isAvailable else { return nil }
+            product.isAvailable = isAvailable
+            if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
+            let plan = isAvailable ? plan(titles: [product.title], extraAvailable: product) : []
+            try tx.update(product)
+            return (product, try write(plan, tx, extraAvailable: product))
+        }
+        guard let (product, bookings) = changed else { return products[indexById[productId]!] }
+        let index = indexById[productId]!
         apply(product)
         record(.operatorAction, "\(actor): product \(productId) \(isAvailable ? "available" : "unavailable")")
         publish(.productChanged(product))
@@ -158,23 +176,26 @@ public actor Monitor {
     /// `POST set-queue`: replaces the queue snapshot and books what it allows at once.
     @discardableResult
     public func replaceQueues(_ queues: [CustomerQueue]) throws -> QueueSnapshot {
-        let next = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
-        let previous = (snapshot, bookedFromSnapshot)
-        snapshot = next
-        bookedFromSnapshot = []
-        reindexQueues()
+        var previous: (QueueSnapshot, Set<CustomerTitle>)?
         let bookings: [(Booking, Product)]
         do {
-            let plan = plan(titles: nil, extraAvailable: nil)
-            bookings = try store.write { tx in
-                try tx.replaceSnapshot(next)
-                return try write(plan, tx, extraAvailable: nil)
+            bookings = try transact { tx in
+                // After the catch-up: the sequence follows the last push to any instance.
+                previous = (snapshot, bookedFromSnapshot)
+                snapshot = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
+                bookedFromSnapshot = []
+                reindexQueues()
+                try tx.replaceSnapshot(snapshot)
+                return try write(plan(titles: nil, extraAvailable: nil), tx, extraAvailable: nil)
             }
         } catch {
-            (snapshot, bookedFromSnapshot) = previous
-            reindexQueues()
+            if let previous {
+                (snapshot, bookedFromSnapshot) = previous
+                reindexQueues()
+            }
             throw error
         }
+        let next = snapshot
         totals.queuePushes += 1
         BookingMetrics.queuePushes.increment()
         record(.queue, "queue push #\(next.sequence): \(queues.count) titles, \(next.customerCount) customers")
@@ -201,10 +222,11 @@ public actor Monitor {
     // MARK: Booking
 
     private func book(titles: Set<String>?) {
-        let plan = plan(titles: titles, extraAvailable: nil)
-        guard !plan.isEmpty else { return }
+        guard !plan(titles: titles, extraAvailable: nil).isEmpty else { return }
         do {
-            let bookings = try store.write { tx in try write(plan, tx, extraAvailable: nil) }
+            let bookings = try transact { tx in
+                try write(plan(titles: titles, extraAvailable: nil), tx, extraAvailable: nil)
+            }
             applyBookings(bookings)
         } catch {
             logger.error("booking failed, will retry on the next sweep: \(error)")
@@ -233,7 +255,7 @@ public actor Monitor {
 
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
     /// `applyBookings` only after the transaction commits.
-    private func write(_ plan: [PlannedBooking], _ tx: Store.Transaction,
+    private func write(_ plan: [PlannedBooking], _ tx: any StoreTransaction,
                        extraAvailable: Product?) throws -> [(Booking, Product)] {
         let bookedAt = now()
         var result: [(Booking, Product)] = []
@@ -246,7 +268,7 @@ public actor Monitor {
             product.isAvailable = false
             product.bookedBy = planned.customerId
             product.bookedAt = bookedAt
-            try tx.update(product)
+            try tx.book(product)
             result.append((Booking(id: id, sequence: sequence, productId: planned.productId, title: planned.title,
                                    customerId: planned.customerId, bookedAt: bookedAt,
                                    snapshotSequence: snapshot.sequence), product))
@@ -256,6 +278,7 @@ public actor Monitor {
 
     private func applyBookings(_ bookings: [(Booking, Product)]) {
         for (booking, product) in bookings {
+            lastBookingSequence = max(lastBookingSequence, booking.sequence)
             apply(product)
             outbox[booking.sequence] = OutboxEvent(booking: booking)
             pendingOrder.append(booking.sequence)
@@ -277,6 +300,84 @@ public actor Monitor {
         productsVersion += 1
         if old.isAvailable { availableByTitle[old.title]?.remove(old.id) }
         if product.isAvailable { availableByTitle[product.title, default: []].insert(product.id) }
+    }
+
+    /// Inserts a pending event's sequence into `pendingOrder`, keeping it ascending.
+    private func enqueuePending(_ sequence: Int64) {
+        if pendingOrder.last.map({ $0 < sequence }) ?? true {
+            pendingOrder.append(sequence)
+            return
+        }
+        let position = pendingOrder[pendingHead...].partitioningIndex { $0 >= sequence }
+        if position == pendingOrder.endIndex || pendingOrder[position] != sequence {
+            pendingOrder.insert(sequence, at: position)
+        }
+    }
+
+    // MARK: Other instances
+
+    /// One transaction of the store; a shared store first brings memory up to date (under its
+    /// lock), so `body` plans on what every instance has committed.
+    private func transact<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try store.write(catchUp: { delta in catchUp(delta) }, body)
+    }
+
+    /// Reads what other instances committed and applies it: a shared store notifies every
+    /// instance after each commit (PostgreSQL NOTIFY), and the instance calls this.
+    public func refresh() throws {
+        if let delta = try store.changes() { catchUp(delta) }
+    }
+
+    /// Applies another instance's committed changes to memory and publishes them, as if they
+    /// had happened here.
+    private func catchUp(_ delta: StoreDelta) {
+        var added = false
+        for product in delta.products {
+            if indexById[product.id] != nil {
+                apply(product)
+                publish(.productChanged(product))
+            } else {
+                products.append(product)
+                added = true
+            }
+        }
+        if added {
+            products.sort { $0.id < $1.id }
+            productsVersion += 1
+            reindex()
+        }
+        if let next = delta.snapshot {
+            snapshot = next
+            bookedFromSnapshot = []
+            reindexQueues()
+            record(.queue, "queue push #\(next.sequence) (another instance): \(next.queues.count) titles, \(next.customerCount) customers")
+            publish(.queuesReplaced(next))
+        }
+        for event in delta.events {
+            let booking = event.booking
+            let sequence = booking.sequence
+            if booking.snapshotSequence == snapshot.sequence { bookedFromSnapshot.insert(booking.customerTitle) }
+            if sequence > lastBookingSequence {
+                lastBookingSequence = sequence
+                record(.booking, "product \(booking.productId) → customer \(booking.customerId) «\(booking.title)» (another instance)")
+                publish(.booked(booking))
+            }
+            let known = outbox[sequence]
+            if known?.state == .parked { parkedCount -= 1 }
+            switch event.state {
+            case .delivered:
+                guard known != nil else { continue }
+                outbox[sequence] = nil
+                undelivered[booking.customerTitle, default: 1] -= 1
+                if undelivered[booking.customerTitle] == 0 { undelivered[booking.customerTitle] = nil }
+                publish(.delivered(bookingId: booking.id))
+            case .pending, .parked:
+                if known == nil { undelivered[booking.customerTitle, default: 0] += 1 }
+                outbox[sequence] = event
+                if event.state == .parked { parkedCount += 1 } else { enqueuePending(sequence) }
+            }
+        }
+        totals = delta.totals
     }
 
     // MARK: Outbox
@@ -301,13 +402,19 @@ public actor Monitor {
     }
 
     public func markDelivered(sequence: Int64) throws {
-        guard var event = outbox[sequence] else { return }
-        event.state = .delivered
-        event.attempts += 1
-        event.lastAttemptAt = now()
-        event.deliveredAt = event.lastAttemptAt
-        event.lastError = nil
-        try store.write { tx in try tx.updateOutbox(event) }
+        guard outbox[sequence] != nil || store.isShared else { return }
+        let delivered = try transact { tx -> OutboxEvent? in
+            guard var event = outbox[sequence], event.state != .delivered else { return nil }
+            event.state = .delivered
+            event.attempts += 1
+            event.lastAttemptAt = now()
+            event.deliveredAt = event.lastAttemptAt
+            event.lastError = nil
+            try tx.updateOutbox(event)
+            return event
+        }
+        guard let event = delivered else { return }
+        if outbox[sequence]?.state == .parked { parkedCount -= 1 }
         outbox[sequence] = nil
         let key = event.booking.customerTitle
         undelivered[key, default: 1] -= 1
@@ -323,12 +430,16 @@ public actor Monitor {
 
     /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.
     public func recordFailure(sequence: Int64, error: String, park: Bool) throws {
-        guard var event = outbox[sequence] else { return }
-        event.attempts += 1
-        event.lastAttemptAt = now()
-        event.lastError = error
-        if park { event.state = .parked }
-        try store.write { tx in try tx.updateOutbox(event) }
+        let failed = try transact { tx -> OutboxEvent? in
+            guard var event = outbox[sequence], event.state == .pending else { return nil }
+            event.attempts += 1
+            event.lastAttemptAt = now()
+            event.lastError = error
+            if park { event.state = .parked }
+            try tx.updateOutbox(event)
+            return event
+        }
+        guard let event = failed else { return }
         outbox[sequence] = event
         if park { parkedCount += 1 }
         if park {
@@ -340,22 +451,21 @@ public actor Monitor {
     /// Sends parked events again: one by booking id, or all. Returns how many were requeued.
     @discardableResult
     public func requeueParked(bookingId: String? = nil) throws -> Int {
-        var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
-        if let bookingId, events.isEmpty {
-            guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
-                throw MonitorError.unknownBooking(bookingId)
+        let events = try transact { tx -> [OutboxEvent] in
+            var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
+            if let bookingId, events.isEmpty {
+                guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
+                    throw MonitorError.unknownBooking(bookingId)
+                }
             }
+            for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
+            for event in events { try tx.updateOutbox(event) }
+            return events
         }
-        for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
-        try store.write { tx in for event in events { try tx.updateOutbox(event) } }
         for event in events {
             outbox[event.booking.sequence] = event
             parkedCount -= 1
-            let live = pendingOrder[pendingHead...]
-            let position = live.partitioningIndex { $0 >= event.booking.sequence }
-            if position == pendingOrder.endIndex || pendingOrder[position] != event.booking.sequence {
-                pendingOrder.insert(event.booking.sequence, at: position)
-            }
+            enqueuePending(event.booking.sequence)
         }
         record(.operatorAction, "requeued \(events.count) parked event(s)")
         publish(.requeued(count: events.count))
@@ -372,14 +482,25 @@ public actor Monitor {
         publish(.linkChanged(updated))
     }
 
+    /// The group's live instances, from a shared store's presence check.
+    public func updatePeers(_ peers: [PeerInstance]) {
+        guard peers != self.peers else { return }
+        let before = Set(self.peers.filter { !$0.isSelf }.map(\.name))
+        let after = Set(peers.filter { !$0.isSelf }.map(\.name))
+        for name in after.subtracting(before).sorted() { record(.info, "instance \(name) joined the group") }
+        for name in before.subtracting(after).sorted() { record(.info, "instance \(name) left the group") }
+        self.peers = peers
+        publish(.peersChanged(peers))
+    }
+
     // MARK: Reading
 
     public func snapshotNow() -> MonitorSnapshot {
-        MonitorSnapshot(group: group, store: store.location.description, products: products, queues: snapshot,
+        MonitorSnapshot(group: group, store: store.description, products: products, queues: snapshot,
                         carriedTitles: carriedTitles,
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
-                        activity: Array(activity.suffix(Self.activityLimit).reversed()))
+                        activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers)
     }
 
     public func allProducts() -> [Product] { products }

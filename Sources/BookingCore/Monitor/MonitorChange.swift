@@ -10,6 +10,8 @@ public enum MonitorChange: Sendable, Equatable {
     case requeued(count: Int)
     case linkChanged(LinkStatus)
     case pausedChanged(Bool)
+    /// The group's live instances changed (shared store only).
+    case peersChanged([PeerInstance])
     case note(ActivityEntry)
 }
 
@@ -45,6 +47,8 @@ public struct LinkStatus: Sendable, Equatable {
     public var lastError: String?
     public var lastErrorAt: Date?
     public var lastDeliveryAt: Date?
+    /// With a shared store: another instance holds the sender role; this one only books.
+    public var standby = false
 
     public init(orchestrator: String, breaker: Breaker = .closed, consecutiveFailures: Int = 0,
                 lastError: String? = nil, lastErrorAt: Date? = nil, lastDeliveryAt: Date? = nil) {
@@ -73,6 +77,8 @@ public struct MonitorSnapshot: Sendable {
     public var link: LinkStatus
     /// Newest first.
     public var activity: [ActivityEntry]
+    /// The group's live instances, this one included (empty with a store of one instance).
+    public var peers: [PeerInstance] = []
 
     public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
     public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }

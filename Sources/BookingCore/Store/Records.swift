@@ -35,14 +35,10 @@ extension OutboxEvent: FetchableRecord {
 /// queue its title (length-prefixed UTF-8) and its customer ids (count-prefixed), all integers
 /// little-endian. A 1M-entry push is written in milliseconds, where JSONEncoder took most of a
 /// second. Blobs written as JSON (`[` first) are still read.
-enum QueueCoding {
+public enum QueueCoding {
     private static let magic: [UInt8] = Array("BMQ1".utf8)
 
-    struct Corrupt: Error, CustomStringConvertible {
-        var description: String { "the stored queue snapshot is corrupt" }
-    }
-
-    static func encode(_ queues: [CustomerQueue]) throws -> Data {
+    public static func encode(_ queues: [CustomerQueue]) throws -> Data {
         var bytes = magic
         bytes.reserveCapacity(queues.reduce(8) { $0 + 8 + $1.title.utf8.count + 4 * $1.customers.count })
         func append(_ value: UInt32) {
@@ -58,12 +54,12 @@ enum QueueCoding {
         return Data(bytes)
     }
 
-    static func decode(_ data: Data) throws -> [CustomerQueue] {
+    public static func decode(_ data: Data) throws -> [CustomerQueue] {
         guard data.starts(with: magic) else { return try JSONDecoder().decode([CustomerQueue].self, from: data) }
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> [CustomerQueue] in
             var offset = magic.count
             func read() throws -> UInt32 {
-                guard offset + 4 <= raw.count else { throw Corrupt() }
+                guard offset + 4 <= raw.count else { throw StoreError.corruptSnapshot }
                 defer { offset += 4 }
                 return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
             }
@@ -72,11 +68,11 @@ enum QueueCoding {
             queues.reserveCapacity(count)
             for _ in 0..<count {
                 let length = Int(try read())
-                guard offset + length <= raw.count else { throw Corrupt() }
+                guard offset + length <= raw.count else { throw StoreError.corruptSnapshot }
                 let title = String(decoding: raw[offset..<offset + length], as: UTF8.self)
                 offset += length
                 let customers = Int(try read())
-                guard offset + 4 * customers <= raw.count else { throw Corrupt() }
+                guard offset + 4 * customers <= raw.count else { throw StoreError.corruptSnapshot }
                 var ids = [Int32]()
                 ids.reserveCapacity(customers)
                 for _ in 0..<customers { ids.append(Int32(bitPattern: try read())) }

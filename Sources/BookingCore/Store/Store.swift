@@ -1,169 +1,113 @@
 import Foundation
-import GRDB
 
-/// The durable state of one monitor: products, the last queue snapshot, bookings and their
-/// outgoing events. SQLite through GRDB; WAL on disk. Every method is one transaction.
+/// Where a monitor keeps its state: products, the last queue snapshot, bookings and their
+/// outgoing events. Two kinds: `SQLiteStore` (a file or memory, owned by one instance) and a
+/// shared PostgreSQL store (module BookingPostgres) that several instances of one group use
+/// at once.
 ///
-/// `synchronous = NORMAL` in WAL mode: a committed transaction survives the process being
-/// killed (`kill -9`) at any moment; only an operating-system crash or power loss can roll
-/// back the last few commits. `--synchronous full` trades throughput for that too.
-public final class Store: Sendable {
-    public enum Location: Sendable, Equatable {
-        case file(String)
-        case inMemory
+/// Every method is synchronous and one transaction: the `Monitor` calls them from its actor, so
+/// a command runs start to finish without interleaving with another.
+public protocol Store: AnyObject, Sendable {
+    /// What the console header and the logs show: a path, "in-memory", or host/database.
+    var description: String { get }
 
-        public var description: String {
-            switch self {
-            case .file(let path): return path
-            case .inMemory: return "in-memory"
-            }
-        }
-    }
+    /// True when other instances write to the same store: the monitor must catch up with them.
+    var isShared: Bool { get }
 
-    public let location: Location
-    let writer: any DatabaseWriter
-
-    public init(_ location: Location, fullSync: Bool = false) throws {
-        self.location = location
-        var configuration = Configuration()
-        configuration.label = "booking-monitor"
-        configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
-        }
-        switch location {
-        case .file(let path):
-            writer = try DatabasePool(path: path, configuration: configuration)
-        case .inMemory:
-            writer = try DatabaseQueue(configuration: configuration)
-        }
-        try Migrations.migrator.migrate(writer)
-    }
-
-    /// The journal mode SQLite reports ("wal" for a file store).
-    public func journalMode() throws -> String {
-        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
-    }
-
-    // MARK: Loading
-
-    public struct Loaded: Sendable {
-        public var products: [Product]
-        public var snapshot: QueueSnapshot
-        /// Bookings whose event is not delivered (pending or parked), in booking order.
-        public var outbox: [OutboxEvent]
-        /// Delivered bookings made from the current snapshot: the stale-snapshot rule needs them.
-        public var deliveredFromCurrentSnapshot: [Booking]
-        public var totals: Totals
-    }
-
-    public func load() throws -> Loaded {
-        try writer.read { db in
-            let products = try Product.fetchAll(db, sql: "SELECT * FROM product ORDER BY id")
-            let snapshot = try Self.fetchSnapshot(db)
-            let outbox = try OutboxEvent.fetchAll(db, sql: """
-                SELECT b.*, o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
-                FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
-                WHERE o.state != 'delivered' ORDER BY b.sequence
-                """)
-            let delivered = try Booking.fetchAll(db, sql: """
-                SELECT b.* FROM booking b JOIN outbox o ON o.booking_sequence = b.sequence
-                WHERE o.state = 'delivered' AND b.snapshot_sequence = ?
-                """, arguments: [snapshot.sequence])
-            let totals = Totals(
-                bookings: try Int.fetchOne(db, sql: "SELECT count(*) FROM booking") ?? 0,
-                delivered: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'delivered'") ?? 0,
-                queuePushes: Int(snapshot.sequence))
-            return Loaded(products: products, snapshot: snapshot, outbox: outbox,
-                          deliveredFromCurrentSnapshot: delivered, totals: totals)
-        }
-    }
-
-    static func fetchSnapshot(_ db: Database) throws -> QueueSnapshot {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM queue_snapshot WHERE id = 1") else {
-            return .empty
-        }
-        let body: Data = row["body"]
-        let queues = try QueueCoding.decode(body)
-        let receivedAt: Double? = row["received_at"]
-        return QueueSnapshot(sequence: row["sequence"], receivedAt: receivedAt.map(Date.init(timeIntervalSince1970:)),
-                             queues: queues)
-    }
-
-    // MARK: Writing
+    /// Everything a monitor needs to resume.
+    func load() throws -> StoreLoaded
 
     /// Runs `body` as one transaction: everything in it is committed together or not at all.
-    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
-        try writer.write { db in try body(Transaction(db: db)) }
-    }
+    /// A shared store first takes the group's write lock and hands what other instances
+    /// committed since this process last looked to `catchUp`, so `body` decides on the truth.
+    func write<T>(catchUp: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T
 
-    /// The writes a `Monitor` makes, available only inside `Store.write`.
-    public struct Transaction {
-        let db: Database
-
-        /// Adds new products, updates titles and descriptions of known ones; keeps availability.
-        public func upsertCatalog(_ products: [Product]) throws {
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO product (id, title, description, is_available) VALUES (?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET title = excluded.title, description = excluded.description
-                """)
-            for product in products {
-                try statement.execute(arguments: [product.id, product.title, product.description, product.isAvailable])
-            }
-        }
-
-        public func update(_ product: Product) throws {
-            let statement = try db.cachedStatement(sql: """
-                UPDATE product SET is_available = ?, booked_by = ?, booked_at = ? WHERE id = ?
-                """)
-            try statement.execute(arguments: [product.isAvailable, product.bookedBy,
-                                              product.bookedAt?.timeIntervalSince1970, product.id])
-        }
-
-        public func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
-            try db.execute(sql: """
-                INSERT INTO queue_snapshot (id, sequence, received_at, body) VALUES (1, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence,
-                    received_at = excluded.received_at, body = excluded.body
-                """, arguments: [snapshot.sequence, snapshot.receivedAt?.timeIntervalSince1970,
-                                 QueueCoding.encode(snapshot.queues)])
-        }
-
-        /// Writes the booking and its outgoing event; returns its booking-order sequence.
-        public func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
-                                  bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
-            try db.cachedStatement(sql: """
-                INSERT INTO booking (id, product_id, title, customer_id, booked_at, snapshot_sequence)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, productId, title, customerId, bookedAt.timeIntervalSince1970,
-                                         snapshotSequence])
-            let sequence = db.lastInsertedRowID
-            try db.cachedStatement(sql: "INSERT INTO outbox (booking_sequence, state) VALUES (?, 'pending')")
-                .execute(arguments: [sequence])
-            return sequence
-        }
-
-        public func updateOutbox(_ event: OutboxEvent) throws {
-            try db.cachedStatement(sql: """
-                UPDATE outbox SET state = ?, attempts = ?, last_error = ?, last_attempt_at = ?, delivered_at = ?
-                WHERE booking_sequence = ?
-                """).execute(arguments: [event.state.rawValue, event.attempts, event.lastError,
-                                         event.lastAttemptAt?.timeIntervalSince1970,
-                                         event.deliveredAt?.timeIntervalSince1970, event.booking.sequence])
-        }
-    }
-
-    // MARK: Reading history
+    /// What other instances committed since this process last looked; nil when nothing (always
+    /// nil for a store of one instance).
+    func changes() throws -> StoreDelta?
 
     /// Events in booking order, optionally only those in one state.
-    public func events(state: OutboxEvent.State? = nil, limit: Int = 1000) throws -> [OutboxEvent] {
-        try writer.read { db in
-            try OutboxEvent.fetchAll(db, sql: """
-                SELECT b.*, o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
-                FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
-                \(state == nil ? "" : "WHERE o.state = ?") ORDER BY b.sequence LIMIT \(limit)
-                """, arguments: state.map { [$0.rawValue] } ?? [])
+    func events(state: OutboxEvent.State?, limit: Int) throws -> [OutboxEvent]
+}
+
+extension Store {
+    public var isShared: Bool { false }
+    public func changes() throws -> StoreDelta? { nil }
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try write(catchUp: { _ in }, body)
+    }
+}
+
+/// The writes a `Monitor` makes, available only inside `Store.write`.
+public protocol StoreTransaction {
+    /// Adds new products, updates titles and descriptions of known ones; keeps availability.
+    func upsertCatalog(_ products: [Product]) throws
+    /// Sets a product's availability (an operator, the API).
+    func update(_ product: Product) throws
+    /// Marks an available product booked. Throws `StoreError.notAvailable` when the row is not
+    /// available: the last guard against booking one product twice.
+    func book(_ product: Product) throws
+    func replaceSnapshot(_ snapshot: QueueSnapshot) throws
+    /// Writes the booking and its outgoing event; returns its booking-order sequence.
+    func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
+                       bookedAt: Date, snapshotSequence: Int64) throws -> Int64
+    func updateOutbox(_ event: OutboxEvent) throws
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notAvailable(productId: Int32)
+    case corruptSnapshot
+    case wrongGroup(store: String, stored: String, wanted: String)
+
+    public var description: String {
+        switch self {
+        case .notAvailable(let id):
+            return "product \(id) is not available in the store (already booked?); nothing was written"
+        case .corruptSnapshot:
+            return "the stored queue snapshot is corrupt"
+        case .wrongGroup(let store, let stored, let wanted):
+            return "\(store) holds group \"\(stored)\", not \"\(wanted)\": give --group \(stored), or another database"
         }
+    }
+}
+
+public struct StoreLoaded: Sendable {
+    public var products: [Product]
+    public var snapshot: QueueSnapshot
+    /// Bookings whose event is not delivered (pending or parked), in booking order.
+    public var outbox: [OutboxEvent]
+    /// Delivered bookings made from the current snapshot: the stale-snapshot rule needs them.
+    public var deliveredFromCurrentSnapshot: [Booking]
+    public var totals: Totals
+
+    public init(products: [Product], snapshot: QueueSnapshot, outbox: [OutboxEvent],
+                deliveredFromCurrentSnapshot: [Booking], totals: Totals) {
+        self.products = products
+        self.snapshot = snapshot
+        self.outbox = outbox
+        self.deliveredFromCurrentSnapshot = deliveredFromCurrentSnapshot
+        self.totals = totals
+    }
+}
+
+/// What other instances committed to a shared store since this process last looked.
+public struct StoreDelta: Sendable {
+    /// Products added or changed, by id.
+    public var products: [Product]
+    /// The queue snapshot, when another instance replaced it.
+    public var snapshot: QueueSnapshot?
+    /// Events created or changed (delivered, parked, requeued), in booking order. Every booking
+    /// made from a snapshot newer than the last one seen is among them.
+    public var events: [OutboxEvent]
+    public var totals: Totals
+
+    public init(products: [Product] = [], snapshot: QueueSnapshot? = nil, events: [OutboxEvent] = [],
+                totals: Totals) {
+        self.products = products
+        self.snapshot = snapshot
+        self.events = events
+        self.totals = totals
     }
 }
 
@@ -177,5 +121,25 @@ public struct Totals: Sendable, Equatable {
         self.bookings = bookings
         self.delivered = delivered
         self.queuePushes = queuePushes
+    }
+}
+
+/// Who delivers the outbox when several instances share a store: one instance at a time.
+public protocol SenderRole: Sendable {
+    /// True while this instance may deliver; takes the role when it is free.
+    func claim() async -> Bool
+}
+
+/// An instance of this group that is running now (a shared store knows them).
+public struct PeerInstance: Sendable, Equatable {
+    public var name: String
+    public var isSelf: Bool
+    /// Holds the sender role: delivers the outbox.
+    public var isSender: Bool
+
+    public init(name: String, isSelf: Bool, isSender: Bool) {
+        self.name = name
+        self.isSelf = isSelf
+        self.isSender = isSender
     }
 }

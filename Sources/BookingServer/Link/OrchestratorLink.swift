@@ -42,14 +42,18 @@ public final class OrchestratorLink: Service, Sendable {
     /// The operator's "retry now": ends a backoff or an open breaker's wait.
     private let retry = WakeSignal()
     private let resyncWake = WakeSignal()
+    /// With a shared store: only the instance holding this role delivers.
+    private let senderRole: (any SenderRole)?
 
     public init(monitor: Monitor, client: HTTPClient, configuration: LinkConfiguration,
+                senderRole: (any SenderRole)? = nil,
                 clock: any LinkClock = SystemLinkClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 logger: Logger) {
         self.monitor = monitor
         self.client = client
         self.configuration = configuration
+        self.senderRole = senderRole
         self.clock = clock
         self.random = random
         self.logger = logger
@@ -90,7 +94,24 @@ public final class OrchestratorLink: Service, Sendable {
 
     private func deliveryLoop() async {
         var breaker = CircuitBreaker(threshold: configuration.breakerThreshold, openFor: configuration.breakerOpenFor)
+        var sending = senderRole == nil
         while !Task.isCancelled {
+            if let senderRole {
+                let claimed = await senderRole.claim()
+                if claimed != sending {
+                    sending = claimed
+                    // Taking over: deliver from what every instance has committed, not from memory.
+                    if claimed { try? await monitor.refresh() }
+                    await monitor.updateLink { $0.standby = !claimed }
+                    await monitor.note(.info, claimed ? "this instance delivers the outbox now"
+                                                      : "standby: another instance delivers the outbox")
+                }
+                if !claimed {
+                    // Another instance sends; try for the role again in a second.
+                    try? await clock.sleep(until: clock.now().addingTimeInterval(1))
+                    continue
+                }
+            }
             let now = clock.now()
             if !breaker.allowsAttempt(at: now), case .open(let until) = breaker.state {
                 await publish(breaker)

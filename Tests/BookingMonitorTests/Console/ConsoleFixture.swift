@@ -23,10 +23,10 @@ enum ConsoleFixture {
         Product(id: 7, title: "Anna Karenina", description: "Novel", isAvailable: false),
     ]
 
-    static func monitor(_ location: Store.Location = .inMemory, catalog: [Product] = catalog,
+    static func monitor(_ location: SQLiteStore.Location = .inMemory, catalog: [Product] = catalog,
                         now: @escaping @Sendable () -> Date = { fixedNow }) async throws -> Monitor {
         let ids = Mutex(0)
-        let monitor = try Monitor(store: Store(location), group: "east", orchestrator: "http://127.0.0.1:5012",
+        let monitor = try Monitor(store: SQLiteStore(location), group: "east", orchestrator: "http://127.0.0.1:5012",
                                   logger: logger, now: now,
                                   makeBookingId: { ids.withLock { $0 += 1; return "booking-\($0)" } })
         try await monitor.applyCatalog(catalog)
@@ -34,7 +34,7 @@ enum ConsoleFixture {
     }
 
     /// Queues pushed, two bookings made, one product simply available.
-    static func midDemo(_ location: Store.Location = .inMemory) async throws -> Monitor {
+    static func midDemo(_ location: SQLiteStore.Location = .inMemory) async throws -> Monitor {
         let monitor = try await monitor(location)
         try await monitor.replaceQueues([
             CustomerQueue(title: "Мастер и Маргарита", customers: [7, 12]),

@@ -33,7 +33,7 @@ import Testing
         let row = try #require(controller.frame().lines.first { $0.contains(" 3 B Мастер") })
         #expect(row.contains("→ 7"))
         // Reopening the store shows the booking: it was committed, not only drawn.
-        let reopened = try Monitor(store: Store(.file(workspace.database)), group: "east", orchestrator: "http://127.0.0.1:1",
+        let reopened = try Monitor(store: SQLiteStore(.file(workspace.database)), group: "east", orchestrator: "http://127.0.0.1:1",
                                    logger: ConsoleFixture.logger)
         #expect(await reopened.product(id: 3)?.bookedBy == 7)
         #expect(await reopened.pendingEvents().map(\.booking.customerId) == [7])

@@ -11,7 +11,7 @@ struct MonitorTests {
     func walMode() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        #expect(try Store(.file(dir.file("m.sqlite"))).journalMode() == "wal")
+        #expect(try SQLiteStore(.file(dir.file("m.sqlite"))).journalMode() == "wal")
     }
 
     @Test("a product made available is booked at once for the head of its queue")
@@ -93,7 +93,7 @@ struct MonitorTests {
             try await monitor.setAvailability(productId: 2, isAvailable: true) // paused: not booked
             #expect(await monitor.product(id: 2)?.status == .available)
         }
-        let monitor = try Monitor(store: Store(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
+        let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
         var snapshot = await monitor.snapshotNow()
         #expect(snapshot.queues.queues.map(\.title) == [tom1, "Не наш"])
         #expect(snapshot.queues.sequence == 1)
@@ -136,7 +136,7 @@ struct MonitorTests {
             let monitor = try await makeMonitor(.file(path))
             try await monitor.setAvailability(productId: 3, isAvailable: true)
         }
-        let monitor = try Monitor(store: Store(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
+        let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
         let result = try await monitor.applyCatalog([
             Product(id: 3, title: "Война и мир. Том 2", description: "Новое издание", isAvailable: false),
             Product(id: 9, title: "Новая", description: "", isAvailable: true),
@@ -203,7 +203,7 @@ struct QueueSnapshotStorageTests {
             let monitor = try await makeMonitor(.file(path))
             try await monitor.replaceQueues(queues)
         }
-        let reopened = try Monitor(store: Store(.file(path)), group: "t", orchestrator: "", logger: quietLogger)
+        let reopened = try Monitor(store: SQLiteStore(.file(path)), group: "t", orchestrator: "", logger: quietLogger)
         let stored = await reopened.queues().queues
         #expect(stored == queues)
         #expect(stored.map { Array($0.title.utf8) } == queues.map { Array($0.title.utf8) })

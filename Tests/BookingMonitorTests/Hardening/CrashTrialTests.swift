@@ -98,7 +98,7 @@ struct CrashTrialTests {
         #expect(second.terminate() == 0)
 
         // What the store holds, read after the process is gone.
-        let store = try Store(.file(db))
+        let store = try SQLiteStore(.file(db))
         let events = try store.events(limit: 1_000_000)
         let bookings = events.map(\.booking)
         let received = orchestrator.events

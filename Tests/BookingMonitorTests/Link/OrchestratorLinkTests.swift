@@ -193,7 +193,7 @@ struct OrchestratorLinkTests {
         let keysBefore = Set(orchestrator.attempts).subtracting([parkedKey])
         #expect(keysBefore.count >= 1)
         orchestrator.setFault(.none)
-        let monitor = try Monitor(store: Store(.file(path)), group: "test", orchestrator: orchestrator.url, logger: quietLogger)
+        let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: orchestrator.url, logger: quietLogger)
         #expect(await monitor.snapshotNow().pendingCount == 2)
         try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, random: { 0 }) { running in
             orchestrator.setMonitor(running.url)

@@ -43,9 +43,9 @@ let testCatalog: [Product] = [
     Product(id: 5, title: "三体", description: "科幻", isAvailable: false),
 ]
 
-func makeMonitor(_ location: Store.Location, catalog: [Product] = testCatalog,
+func makeMonitor(_ location: SQLiteStore.Location, catalog: [Product] = testCatalog,
                  now: @escaping @Sendable () -> Date = Date.init) async throws -> Monitor {
-    let monitor = try Monitor(store: Store(location), group: "test", orchestrator: "http://127.0.0.1:1",
+    let monitor = try Monitor(store: SQLiteStore(location), group: "test", orchestrator: "http://127.0.0.1:1",
                               logger: quietLogger, now: now)
     try await monitor.applyCatalog(catalog)
     return monitor

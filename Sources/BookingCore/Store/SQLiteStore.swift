@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// The store of one instance: SQLite through GRDB; WAL on disk. Every method is one transaction.
+///
+/// `synchronous = NORMAL` in WAL mode: a committed transaction survives the process being
+/// killed (`kill -9`) at any moment; only an operating-system crash or power loss can roll
+/// back the last few commits. `--full-sync` trades throughput for that too.
+public final class SQLiteStore: Store {
+    public enum Location: Sendable, Equatable {
+        case file(String)
+        case inMemory
+
+        public var description: String {
+            switch self {
+            case .file(let path): return path
+            case .inMemory: return "in-memory"
+            }
+        }
+    }
+
+    public let location: Location
+    let writer: any DatabaseWriter
+
+    public var description: String { location.description }
+
+    public init(_ location: Location, fullSync: Bool = false) throws {
+        self.location = location
+        var configuration = Configuration()
+        configuration.label = "booking-monitor"
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
+        }
+        switch location {
+        case .file(let path):
+            writer = try DatabasePool(path: path, configuration: configuration)
+        case .inMemory:
+            writer = try DatabaseQueue(configuration: configuration)
+        }
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// The journal mode SQLite reports ("wal" for a file store).
+    public func journalMode() throws -> String {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: Loading
+
+    public func load() throws -> StoreLoaded {
+        try writer.read { db in
+            let products = try Product.fetchAll(db, sql: "SELECT * FROM product ORDER BY id")
+            let snapshot = try Self.fetchSnapshot(db)
+            let outbox = try OutboxEvent.fetchAll(db, sql: """
+                SELECT b.*, o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
+                FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
+                WHERE o.state != 'delivered' ORDER BY b.sequence
+                """)
+            let delivered = try Booking.fetchAll(db, sql: """
+                SELECT b.* FROM booking b JOIN outbox o ON o.booking_sequence = b.sequence
+                WHERE o.state = 'delivered' AND b.snapshot_sequence = ?
+                """, arguments: [snapshot.sequence])
+            let totals = Totals(
+                bookings: try Int.fetchOne(db, sql: "SELECT count(*) FROM booking") ?? 0,
+                delivered: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'delivered'") ?? 0,
+                queuePushes: Int(snapshot.sequence))
+            return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
+                          deliveredFromCurrentSnapshot: delivered, totals: totals)
+        }
+    }
+
+    static func fetchSnapshot(_ db: Database) throws -> QueueSnapshot {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM queue_snapshot WHERE id = 1") else {
+            return .empty
+        }
+        let body: Data = row["body"]
+        let queues = try QueueCoding.decode(body)
+        let receivedAt: Double? = row["received_at"]
+        return QueueSnapshot(sequence: row["sequence"], receivedAt: receivedAt.map(Date.init(timeIntervalSince1970:)),
+                             queues: queues)
+    }
+
+    // MARK: Writing
+
+    /// One instance owns the file (see `InstanceLock`): there is never anything to catch up with.
+    public func write<T>(catchUp: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try writer.write { db in try body(Transaction(db: db)) }
+    }
+
+    struct Transaction: StoreTransaction {
+        let db: Database
+
+        func upsertCatalog(_ products: [Product]) throws {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO product (id, title, description, is_available) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET title = excluded.title, description = excluded.description
+                """)
+            for product in products {
+                try statement.execute(arguments: [product.id, product.title, product.description, product.isAvailable])
+            }
+        }
+
+        func book(_ product: Product) throws {
+            try db.cachedStatement(sql: """
+                UPDATE product SET is_available = 0, booked_by = ?, booked_at = ? WHERE id = ? AND is_available
+                """).execute(arguments: [product.bookedBy, product.bookedAt?.timeIntervalSince1970, product.id])
+            guard db.changesCount == 1 else { throw StoreError.notAvailable(productId: product.id) }
+        }
+
+        func update(_ product: Product) throws {
+            let statement = try db.cachedStatement(sql: """
+                UPDATE product SET is_available = ?, booked_by = ?, booked_at = ? WHERE id = ?
+                """)
+            try statement.execute(arguments: [product.isAvailable, product.bookedBy,
+                                              product.bookedAt?.timeIntervalSince1970, product.id])
+        }
+
+        func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
+            try db.execute(sql: """
+                INSERT INTO queue_snapshot (id, sequence, received_at, body) VALUES (1, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence,
+                    received_at = excluded.received_at, body = excluded.body
+                """, arguments: [snapshot.sequence, snapshot.receivedAt?.timeIntervalSince1970,
+                                 QueueCoding.encode(snapshot.queues)])
+        }
+
+        func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
+                                  bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
+            try db.cachedStatement(sql: """
+                INSERT INTO booking (id, product_id, title, customer_id, booked_at, snapshot_sequence)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, productId, title, customerId, bookedAt.timeIntervalSince1970,
+                                         snapshotSequence])
+            let sequence = db.lastInsertedRowID
+            try db.cachedStatement(sql: "INSERT INTO outbox (booking_sequence, state) VALUES (?, 'pending')")
+                .execute(arguments: [sequence])
+            return sequence
+        }
+
+        func updateOutbox(_ event: OutboxEvent) throws {
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = ?, attempts = ?, last_error = ?, last_attempt_at = ?, delivered_at = ?
+                WHERE booking_sequence = ?
+                """).execute(arguments: [event.state.rawValue, event.attempts, event.lastError,
+                                         event.lastAttemptAt?.timeIntervalSince1970,
+                                         event.deliveredAt?.timeIntervalSince1970, event.booking.sequence])
+        }
+    }
+
+    // MARK: Reading history
+
+    public func events(state: OutboxEvent.State? = nil, limit: Int = 1000) throws -> [OutboxEvent] {
+        try writer.read { db in
+            try OutboxEvent.fetchAll(db, sql: """
+                SELECT b.*, o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
+                FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
+                \(state == nil ? "" : "WHERE o.state = ?") ORDER BY b.sequence LIMIT \(limit)
+                """, arguments: state.map { [$0.rawValue] } ?? [])
+        }
+    }
+}

@@ -1,0 +1,288 @@
+import BookingCore
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// The shared store: several instances of one group on one PostgreSQL database.
+///
+/// - Every write transaction first locks the group row (`SELECT … FOR UPDATE`), so the
+///   decisions of all instances form one order: the monitor catches up with what the others
+///   committed (rows whose `changed_version` is newer than the version it has seen) and plans
+///   on that. A product cannot be booked twice, and queue order holds across instances, because
+///   no two instances ever plan at the same time on different views.
+/// - Every commit increases the group's version and sends it with `NOTIFY booking_monitor`;
+///   each instance listens and catches up at once (see `SharedGroup`).
+/// - A booking, its product and its outgoing event are written in one transaction, as in SQLite.
+public final class PostgresStore: Store, @unchecked Sendable {
+    public let url: PostgresURL
+    public let group: String
+    public var description: String { "postgres \(url.host):\(url.port)/\(url.database)" }
+    public var isShared: Bool { true }
+
+    static let channel = "booking_monitor"
+
+    let eventLoopGroup: MultiThreadedEventLoopGroup
+    private let writer: BlockingConnection
+    private let logger: Logger
+    /// The group version this process's memory reflects.
+    private let seen = NIOLockedValueBox<Int64>(0)
+
+    /// Connects, migrates, and checks the database serves `group`. `instance` names this
+    /// process to the others (PostgreSQL's application_name).
+    public init(url: PostgresURL, group: String, instance: String, logger: Logger) throws {
+        self.url = url
+        self.group = group
+        self.logger = logger
+        eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        writer = BlockingConnection(url: url, applicationName: SharedGroup.applicationName(instance, role: "writer"),
+                                    eventLoop: eventLoopGroup.next(), logger: logger)
+        do {
+            try writer.with { session in
+                try PostgresMigrations.migrate(session, group: group)
+                let stored = try session.rows("SELECT group_name FROM group_state WHERE id = 1").first?.decode(String.self)
+                if let stored, stored != group {
+                    throw StoreError.wrongGroup(store: url.description, stored: stored, wanted: group)
+                }
+            }
+        } catch {
+            try? eventLoopGroup.syncShutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Closes the connection and its thread; the store cannot be used afterwards.
+    public func close() {
+        writer.close()
+        try? eventLoopGroup.syncShutdownGracefully()
+    }
+
+    // MARK: Reading
+
+    public func load() throws -> StoreLoaded {
+        try writer.with { session in
+            try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                let state = try GroupState(session)
+                let products = try session.rows("\(unescaped: Self.productColumns) ORDER BY id").map(Self.product)
+                let snapshot = try Self.snapshot(session, since: nil) ?? .empty
+                let outbox = try session.rows("\(unescaped: Self.eventColumns) WHERE o.state <> 'delivered' ORDER BY b.sequence")
+                    .map(Self.event)
+                let delivered = try session.rows("""
+                    \(unescaped: Self.eventColumns) WHERE o.state = 'delivered' AND b.snapshot_sequence = \(snapshot.sequence)
+                    """).map { try Self.event($0).booking }
+                seen.withLockedValue { $0 = state.version }
+                return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
+                                   deliveredFromCurrentSnapshot: delivered, totals: state.totals)
+            }
+        }
+    }
+
+    public func changes() throws -> StoreDelta? {
+        try writer.with { session in
+            try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                try catchUp(session, state: GroupState(session))
+            }
+        }
+    }
+
+    public func events(state: OutboxEvent.State? = nil, limit: Int = 1000) throws -> [OutboxEvent] {
+        try writer.with { session in
+            let rows: [PostgresRow]
+            if let state {
+                rows = try session.rows("""
+                    \(unescaped: Self.eventColumns) WHERE o.state = \(state.rawValue) ORDER BY b.sequence LIMIT \(limit)
+                    """)
+            } else {
+                rows = try session.rows("\(unescaped: Self.eventColumns) ORDER BY b.sequence LIMIT \(limit)")
+            }
+            return try rows.map(Self.event)
+        }
+    }
+
+    /// The rows other instances changed since the version this process has seen.
+    private func catchUp(_ session: BlockingConnection.Session, state: GroupState) throws -> StoreDelta? {
+        let since = seen.withLockedValue { $0 }
+        guard state.version != since else { return nil }
+        let delta = StoreDelta(
+            products: try session.rows("\(unescaped: Self.productColumns) WHERE changed_version > \(since) ORDER BY id")
+                .map(Self.product),
+            snapshot: try Self.snapshot(session, since: since),
+            events: try session.rows("\(unescaped: Self.eventColumns) WHERE o.changed_version > \(since) ORDER BY b.sequence")
+                .map(Self.event),
+            totals: state.totals)
+        seen.withLockedValue { $0 = state.version }
+        return delta
+    }
+
+    // MARK: Writing
+
+    public func write<T>(catchUp apply: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        let (result, committed) = try writer.with { session in
+            try session.transaction {
+                // The group's write lock: held to COMMIT, so instances decide one at a time.
+                let state = try GroupState(session, forUpdate: true)
+                if let delta = try catchUp(session, state: state) { apply(delta) }
+                let transaction = Transaction(session: session, version: state.version + 1)
+                let result = try body(transaction)
+                if transaction.wrote {
+                    try session.query("""
+                        UPDATE group_state SET version = \(transaction.version),
+                            bookings = bookings + \(transaction.bookings), delivered = delivered + \(transaction.delivered),
+                            queue_pushes = GREATEST(queue_pushes, \(transaction.queuePushes))
+                        WHERE id = 1
+                        """)
+                    // Delivered to every listener at COMMIT, in commit order.
+                    try session.query("SELECT pg_notify(\(Self.channel), \(String(transaction.version)))")
+                }
+                return (result, transaction.wrote ? transaction.version : nil)
+            }
+        }
+        if let committed { seen.withLockedValue { $0 = committed } }
+        return result
+    }
+
+    final class Transaction: StoreTransaction {
+        let session: BlockingConnection.Session
+        /// The version this transaction's rows carry; the group's version after COMMIT.
+        let version: Int64
+        var wrote = false
+        var bookings = 0
+        var delivered = 0
+        var queuePushes: Int64 = 0
+
+        init(session: BlockingConnection.Session, version: Int64) {
+            self.session = session
+            self.version = version
+        }
+
+        func upsertCatalog(_ products: [Product]) throws {
+            guard !products.isEmpty else { return }
+            wrote = true
+            try session.query("""
+                INSERT INTO product (id, title, description, is_available, changed_version)
+                SELECT id, title, description, is_available, \(version)
+                FROM unnest(\(products.map(\.id))::int4[], \(products.map(\.title))::text[],
+                            \(products.map(\.description))::text[], \(products.map(\.isAvailable))::bool[])
+                    AS p (id, title, description, is_available)
+                ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
+                    changed_version = excluded.changed_version
+                WHERE product.title <> excluded.title OR product.description <> excluded.description
+                """)
+        }
+
+        func update(_ product: Product) throws {
+            wrote = true
+            try session.query("""
+                UPDATE product SET is_available = \(product.isAvailable), booked_by = \(product.bookedBy),
+                    booked_at = \(product.bookedAt?.timeIntervalSince1970), changed_version = \(version)
+                WHERE id = \(product.id)
+                """)
+        }
+
+        func book(_ product: Product) throws {
+            wrote = true
+            let result = try session.query("""
+                UPDATE product SET is_available = FALSE, booked_by = \(product.bookedBy),
+                    booked_at = \(product.bookedAt?.timeIntervalSince1970), changed_version = \(version)
+                WHERE id = \(product.id) AND is_available
+                """)
+            guard result.metadata.rows == 1 else { throw StoreError.notAvailable(productId: product.id) }
+        }
+
+        func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
+            wrote = true
+            queuePushes = max(queuePushes, snapshot.sequence)
+            try session.query("""
+                INSERT INTO queue_snapshot (id, sequence, received_at, body, changed_version)
+                VALUES (1, \(snapshot.sequence), \(snapshot.receivedAt?.timeIntervalSince1970),
+                        \(try QueueCoding.encode(snapshot.queues)), \(version))
+                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, received_at = excluded.received_at,
+                    body = excluded.body, changed_version = excluded.changed_version
+                """)
+        }
+
+        func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
+                           bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
+            wrote = true
+            bookings += 1
+            let rows = try session.rows("""
+                WITH b AS (
+                    INSERT INTO booking (id, product_id, title, customer_id, booked_at, snapshot_sequence)
+                    VALUES (\(id), \(productId), \(title), \(customerId), \(bookedAt.timeIntervalSince1970), \(snapshotSequence))
+                    RETURNING sequence)
+                INSERT INTO outbox (booking_sequence, state, changed_version)
+                SELECT sequence, 'pending', \(version) FROM b RETURNING booking_sequence
+                """)
+            guard let sequence = try rows.first?.decode(Int64.self) else { throw StoreError.corruptSnapshot }
+            return sequence
+        }
+
+        func updateOutbox(_ event: OutboxEvent) throws {
+            wrote = true
+            if event.state == .delivered { delivered += 1 }
+            try session.query("""
+                UPDATE outbox SET state = \(event.state.rawValue), attempts = \(event.attempts),
+                    last_error = \(event.lastError), last_attempt_at = \(event.lastAttemptAt?.timeIntervalSince1970),
+                    delivered_at = \(event.deliveredAt?.timeIntervalSince1970), changed_version = \(version)
+                WHERE booking_sequence = \(event.booking.sequence)
+                """)
+        }
+    }
+
+    // MARK: Rows
+
+    private struct GroupState {
+        var version: Int64
+        var totals: Totals
+
+        init(_ session: BlockingConnection.Session, forUpdate: Bool = false) throws {
+            guard let row = try session.rows("""
+                SELECT version, bookings, delivered, queue_pushes FROM group_state WHERE id = 1 \(unescaped: forUpdate ? "FOR UPDATE" : "")
+                """).first else { throw StoreError.corruptSnapshot }
+            let (version, bookings, delivered, pushes) = try row.decode((Int64, Int64, Int64, Int64).self)
+            self.version = version
+            totals = Totals(bookings: Int(bookings), delivered: Int(delivered), queuePushes: Int(pushes))
+        }
+    }
+
+    private static let productColumns = "SELECT id, title, description, is_available, booked_by, booked_at FROM product"
+
+    private static func product(_ row: PostgresRow) throws -> Product {
+        let (id, title, description, isAvailable, bookedBy, bookedAt) =
+            try row.decode((Int32, String, String, Bool, Int32?, Double?).self)
+        return Product(id: id, title: title, description: description, isAvailable: isAvailable, bookedBy: bookedBy,
+                       bookedAt: bookedAt.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    private static let eventColumns = """
+        SELECT b.sequence, b.id, b.product_id, b.title, b.customer_id, b.booked_at, b.snapshot_sequence,
+               o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
+        FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
+        """
+
+    private static func event(_ row: PostgresRow) throws -> OutboxEvent {
+        let (sequence, id, productId, title, customerId, bookedAt, snapshotSequence,
+             state, attempts, lastError, lastAttemptAt, deliveredAt) =
+            try row.decode((Int64, String, Int32, String, Int32, Double, Int64,
+                            String, Int32, String?, Double?, Double?).self)
+        let booking = Booking(id: id, sequence: sequence, productId: productId, title: title, customerId: customerId,
+                              bookedAt: Date(timeIntervalSince1970: bookedAt), snapshotSequence: snapshotSequence)
+        return OutboxEvent(booking: booking, state: OutboxEvent.State(rawValue: state) ?? .pending,
+                           attempts: Int(attempts), lastError: lastError,
+                           lastAttemptAt: lastAttemptAt.map(Date.init(timeIntervalSince1970:)),
+                           deliveredAt: deliveredAt.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The stored snapshot; with `since`, only when a commit after that version replaced it.
+    private static func snapshot(_ session: BlockingConnection.Session, since: Int64?) throws -> QueueSnapshot? {
+        let rows = try session.rows("""
+            SELECT sequence, received_at, body FROM queue_snapshot WHERE id = 1 AND changed_version > \(since ?? -1)
+            """)
+        guard let row = rows.first else { return nil }
+        let (sequence, receivedAt, body) = try row.decode((Int64, Double?, Data).self)
+        return QueueSnapshot(sequence: sequence, receivedAt: receivedAt.map(Date.init(timeIntervalSince1970:)),
+                             queues: try QueueCoding.decode(body))
+    }
+}

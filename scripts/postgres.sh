@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests and for trying the shared store by hand:
+# Debian's postgresql package, a temporary data directory, loopback only, trust auth.
+#
+#   scripts/postgres.sh start [PORT]   # prints the URL: postgres://postgres@127.0.0.1:PORT/postgres
+#   scripts/postgres.sh stop  [PORT]
+#
+# Runs the server as the postgres user when started as root (initdb refuses root).
+set -euo pipefail
+
+command="${1:-start}"
+port="${2:-55432}"
+dir="${TMPDIR:-/tmp}/booking-monitor-pg-$port"
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+if [[ -z "$bin" ]]; then
+    echo "postgres.sh: PostgreSQL is not installed (apt-get install -y postgresql)" >&2
+    exit 1
+fi
+
+as_owner() {
+    if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$command" in
+start)
+    if [[ -f "$dir/postmaster.pid" ]] && as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+        echo "postgres://postgres@127.0.0.1:$port/postgres"
+        exit 0
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [[ "$(id -u)" == 0 ]] && chown postgres: "$dir"
+    as_owner "$bin/initdb" -D "$dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 \
+        || { cat "$dir.initdb.log" >&2; exit 1; }
+    # fsync off: a test server, thrown away; the sockets directory is the data directory.
+    as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
+        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+stop)
+    [[ -d "$dir" ]] && as_owner "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$dir" "$dir.initdb.log"
+    ;;
+*)
+    echo "usage: scripts/postgres.sh start|stop [PORT]" >&2
+    exit 2
+    ;;
+esac
