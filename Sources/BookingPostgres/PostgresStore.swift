@@ -48,16 +48,26 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 }
             }
         } catch {
-            try? eventLoopGroup.syncShutdownGracefully()
+            // The connection first, then its thread (deinit runs too and must find it closed).
+            close()
             throw error
         }
     }
 
     /// Closes the connection and its thread; the store cannot be used afterwards.
     public func close() {
+        let wasClosed = closed.withLockedValue { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
         writer.close()
         try? eventLoopGroup.syncShutdownGracefully()
     }
+
+    private let closed = NIOLockedValueBox(false)
+
+    deinit { close() }
 
     // MARK: Reading
 

@@ -15,6 +15,7 @@ import PostgresNIO
 ///   outbox; when it dies its session ends, the lock is free, and another instance takes it.
 public final class SharedGroup: SenderRole, @unchecked Sendable {
     public let instance: String
+    private let store: PostgresStore
     private let session: BlockingConnection
     private let logger: Logger
     private let holdsSender = NIOLockedValueBox(false)
@@ -28,6 +29,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
 
     public init(store: PostgresStore, instance: String, logger: Logger) {
         self.instance = instance
+        self.store = store
         self.logger = logger
         (notifications, notify) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let holdsSender = self.holdsSender
@@ -51,7 +53,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
             group.addTask {
                 for await _ in self.notifications {
                     do { try await monitor.refresh() } catch {
-                        self.logger.warning("could not read the other instances' changes: \(error)")
+                        self.logger.warning("could not read the other instances' changes: \(PostgresErrors.describe(error))")
                     }
                 }
             }
@@ -59,8 +61,15 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
             notify.finish()
             group.cancelAll()
         }
-        session.close()
     }
+
+    /// Ends the session (giving up the sender role) and closes the store: for shutdown.
+    public func close() {
+        session.close()
+        store.close()
+    }
+
+    deinit { session.close() }
 
     private func watchSession(_ monitor: Monitor) async {
         var wasOpen = false
@@ -74,7 +83,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
                 wasOpen = true
                 await monitor.updatePeers(try peers())
             } catch {
-                if wasOpen { logger.warning("shared store: session lost, reconnecting: \(error)") }
+                if wasOpen { logger.warning("shared store: session lost, reconnecting: \(PostgresErrors.describe(error))") }
                 wasOpen = false
             }
             try? await Task.sleep(for: .seconds(1))

@@ -68,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
             Bootstrap.logging(toFile: console == nil ? nil : monitorOptions.resolvedLogFile)
             let registry = Bootstrap.metrics()
             let logger = Logger(label: "booking-monitor")
-            let monitor = try await Bootstrap.monitor(monitorOptions, logger: logger)
+            let (monitor, shared) = try await Bootstrap.monitor(monitorOptions, logger: logger)
             let simulator = OrchestratorSimulator(
                 configuration: .init(host: "127.0.0.1", port: ports.simulator, monitors: [monitorURL]),
                 logger: Logger(label: "orchestrator"))
@@ -82,7 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
             let changes = await monitor.changes()
             async let observed: Void = observer.consume(changes)
 
-            var instance = Instance(options: monitorOptions, monitor: monitor, metrics: registry, logger: logger)
+            var instance = Instance(options: monitorOptions, monitor: monitor, shared: shared, metrics: registry, logger: logger)
             instance.background = [simulator] + generators.services
             let stopAfter = duration.map { DemoClock(duration: $0, generators: generators, monitor: monitor, logger: logger) }
             instance.frontEnds = { link in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookingCore
+import BookingPostgres
 import BookingServer
 import Foundation
 
@@ -18,8 +19,13 @@ struct MonitorOptions: ParsableArguments {
     var orchestrator = "http://localhost:5012"
 
     /// Optional so a command can tell "not given" from the default (the demo is throwaway then).
-    @Option(name: .customLong("db"), help: "SQLite database file (WAL). (default: booking-monitor.sqlite)")
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "SQLite database file (WAL), or postgres://user:password@host:port/database: one store shared by several instances of a group. (default: booking-monitor.sqlite)",
+        valueName: "path-or-url"))
     var dbPath: String?
+
+    @Option(help: "This instance's name among the instances sharing a PostgreSQL store. (default: HOST:PORT)")
+    var name: String?
 
     /// The database file: `--db`, or booking-monitor.sqlite in the working directory.
     var db: String { dbPath ?? "booking-monitor.sqlite" }
@@ -83,6 +89,15 @@ struct MonitorOptions: ParsableArguments {
     var size: String?
 
     func validate() throws {
+        if let dbPath {
+            do {
+                if try PostgresURL(dbPath) != nil, inMemory {
+                    throw ValidationError("--in-memory keeps state in this process only; it cannot go with a postgres:// --db")
+                }
+            } catch let error as PostgresURL.InvalidURL {
+                throw ValidationError(error.description)
+            }
+        }
         if let size, ConsoleSize.parse(size) == nil {
             throw ValidationError("--size must be WIDTHxHEIGHT such as 120x40, got \"\(size)\"")
         }
@@ -111,11 +126,29 @@ struct MonitorOptions: ParsableArguments {
         ServerConfiguration(host: host, port: port, maxBody: maxBody, token: resolvedToken, tokenReads: tokenReads)
     }
 
-    var storeLocation: SQLiteStore.Location { inMemory ? .inMemory : .file(db) }
+    /// Where state lives: a SQLite file or memory (one instance), or a shared PostgreSQL database.
+    enum StoreChoice {
+        case sqlite(SQLiteStore.Location)
+        case postgres(PostgresURL)
+    }
+
+    /// `validate()` has checked the URL already.
+    var store: StoreChoice {
+        if let dbPath, let url = try? PostgresURL(dbPath) { return .postgres(url) }
+        return .sqlite(inMemory ? .inMemory : .file(db))
+    }
+
+    /// How the other instances of a shared store see this one.
+    var instanceName: String {
+        if let name, !name.isEmpty { return name }
+        let host = ProcessInfo.processInfo.hostName
+        return port == 0 ? "\(host) pid \(getpid())" : "\(host):\(port)"
+    }
 
     var resolvedLogFile: String {
         if let logFile { return logFile }
         if inMemory { return "booking-monitor.log" }
+        if case .postgres = store { return "booking-monitor.log" }
         let url = URL(fileURLWithPath: db)
         return url.deletingPathExtension().appendingPathExtension("log").path
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import BookingCore
+import BookingPostgres
 import BookingServer
 import Foundation
 import Logging
@@ -21,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
             // The batch view: one frame from the store, no server, works without a terminal.
             try await reportingFatal {
                 Bootstrap.logging(toFile: nil)
-                let monitor = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
+                let (monitor, _) = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
                 await ConsoleMode.printOnce(options, monitor: monitor)
             }
             return
@@ -36,8 +37,8 @@ struct RunCommand: AsyncParsableCommand {
             Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile)
             let registry = Bootstrap.metrics()
             let logger = Logger(label: "booking-monitor")
-            let monitor = try await Bootstrap.monitor(options, logger: logger)
-            var instance = Instance(options: options, monitor: monitor, metrics: registry, logger: logger)
+            let (monitor, shared) = try await Bootstrap.monitor(options, logger: logger)
+            var instance = Instance(options: options, monitor: monitor, shared: shared, metrics: registry, logger: logger)
             if let console {
                 instance.frontEnds = { link in [console.service(monitor: monitor, link: link, logger: logger)] }
             }
@@ -51,6 +52,8 @@ struct RunCommand: AsyncParsableCommand {
 struct Instance {
     var options: MonitorOptions
     var monitor: Monitor
+    /// With a PostgreSQL store: presence, change notifications and the sender role.
+    var shared: SharedGroup?
     var metrics: PrometheusCollectorRegistry?
     var logger: Logger
     /// Services that end the whole instance when they return (the console's `q`).
@@ -65,12 +68,13 @@ struct Instance {
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
-                                    logger: logger)
+                                    senderRole: shared, logger: logger)
         let server = HTTPServer.make(
             monitor: monitor, link: link,
             configuration: options.serverConfiguration,
             readiness: Readiness(), metrics: metrics, logger: logger)
         let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
+            + (shared.map { [SharedGroupService(group: $0, monitor: monitor)] } ?? [])
         let services = (builtIn + background).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + frontEnds(link).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
@@ -86,10 +90,12 @@ struct Instance {
         } catch {
             try? await client.shutdown()
             await monitor.finishChanges()
+            shared?.close()
             throw error
         }
         try? await client.shutdown()
         await monitor.finishChanges()
+        shared?.close()
         logger.info("stopped")
     }
 }
@@ -106,6 +112,18 @@ struct Sweeper: Service {
                 try? await Task.sleep(for: .seconds(interval))
                 await monitor.sweep()
             }
+        }
+    }
+}
+
+/// Keeps this instance in its shared group: catches up on the others' commits, shows who is live.
+struct SharedGroupService: Service {
+    let group: SharedGroup
+    let monitor: Monitor
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await group.run(monitor: monitor)
         }
     }
 }
@@ -151,22 +169,38 @@ enum Bootstrap {
 
     /// Opens the store, applies the catalog (or seeds the demo one on an empty store).
     /// `exclusive` takes the one-checker-per-database lock (everything but a read-only look).
-    static func monitor(_ options: MonitorOptions, logger: Logger, exclusive: Bool = true) async throws -> Monitor {
+    static func monitor(_ options: MonitorOptions, logger: Logger,
+                        exclusive: Bool = true) async throws -> (Monitor, SharedGroup?) {
         let catalog: [Product]?
         do {
             catalog = try options.catalog.map { file throws(Catalog.LoadError) in try Catalog.load(file: file) }
         } catch {
             throw Fatal(error.description)
         }
-        if exclusive, case .file(let path) = options.storeLocation {
+        if exclusive, case .sqlite(.file(let path)) = options.store {
+            // A shared PostgreSQL store needs no such lock: its instances coordinate in the database.
             instanceLock = try InstanceLock(database: path)
         }
         let monitor: Monitor
-        do {
-            let store = try SQLiteStore(options.storeLocation, fullSync: options.fullSync)
-            monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
-        } catch {
-            throw Fatal("\(options.storeLocation.description): cannot open the database: \(error)")
+        var shared: SharedGroup?
+        switch options.store {
+        case .sqlite(let location):
+            do {
+                let store = try SQLiteStore(location, fullSync: options.fullSync)
+                monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
+            } catch {
+                throw Fatal("\(location.description): cannot open the database: \(error)")
+            }
+        case .postgres(let url):
+            do {
+                let store = try PostgresStore(url: url, group: options.group, instance: options.instanceName, logger: logger)
+                monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
+                shared = SharedGroup(store: store, instance: options.instanceName, logger: logger)
+            } catch let error as StoreError {
+                throw Fatal(error.description)
+            } catch {
+                throw Fatal("\(url): cannot open the database: \(PostgresErrors.describe(error))")
+            }
         }
         if let catalog {
             let (added, updated) = try await monitor.applyCatalog(catalog)
@@ -175,7 +209,7 @@ enum Bootstrap {
             try await monitor.applyCatalog(Catalog.demo)
             logger.notice("empty store and no --catalog: seeded the built-in demo catalog (\(Catalog.demo.count) products)")
         }
-        return monitor
+        return (monitor, shared)
     }
 }
 

@@ -46,6 +46,16 @@ struct Header {
             http.pair("http", settings.httpAddress)
             optional.append(http)
         }
+        var store = Line(theme: theme)
+        store.pair("store", theme.text(snapshot.store))
+        optional.append(store)
+        if !snapshot.peers.isEmpty {
+            var peers = Line(theme: theme)
+            peers.pair("instances", snapshot.peers.map { peer in
+                theme.text(peer.name) + (peer.isSelf ? " (this)" : "") + (peer.isSender ? " sends" : "")
+            }.joined(separator: ", "))
+            optional.append(peers)
+        }
         for item in optional {
             if second.width + item.width <= rect.width { second.segments += item.segments }
             else if first.width + item.width <= rect.width { first.segments += item.segments }
@@ -63,6 +73,7 @@ struct Header {
         case .halfOpen:
             return ("link: trying", false, false)
         case .closed:
+            if link.standby { return ("link: standby, another instance sends", true, false) }
             if link.consecutiveFailures > 0 {
                 let error = link.lastError.map { " (\(settings.theme.text($0)))" } ?? ""
                 return ("link: retrying, \(link.consecutiveFailures) failed\(error)", false, true)

@@ -20,6 +20,15 @@ struct LinkRoutes<Context: RequestContext> {
         var lastDeliveryAt: Date?
         var lastQueuePushAt: Date?
         var paused: Bool
+        var store: String
+        var standby: Bool
+        var instances: [Instance]
+
+        struct Instance: Encodable {
+            var name: String
+            var `self`: Bool
+            var sender: Bool
+        }
     }
 
     struct EventBody: Encodable {
@@ -58,7 +67,9 @@ struct LinkRoutes<Context: RequestContext> {
                                 pending: snapshot.pendingCount, parked: snapshot.parkedCount,
                                 oldestPendingAgeSeconds: snapshot.oldestPending.map { now.timeIntervalSince($0) },
                                 lastError: link.lastError, lastErrorAt: link.lastErrorAt, lastDeliveryAt: link.lastDeliveryAt,
-                                lastQueuePushAt: snapshot.queues.receivedAt, paused: snapshot.paused)
+                                lastQueuePushAt: snapshot.queues.receivedAt, paused: snapshot.paused,
+                                store: snapshot.store, standby: link.standby,
+                                instances: snapshot.peers.map { .init(name: $0.name, self: $0.isSelf, sender: $0.isSender) })
             switch link.breaker {
             case .closed: body.breaker = "closed"
             case .halfOpen: body.breaker = "half-open"

@@ -328,7 +328,7 @@ components:
               customerId: {type: integer, format: int32}
     Link:
       type: object
-      required: [orchestrator, breaker, consecutiveFailures, pending, parked, paused]
+      required: [orchestrator, breaker, consecutiveFailures, pending, parked, paused, store, standby, instances]
       properties:
         orchestrator: {type: string, description: Where booking events go.}
         breaker: {type: string, enum: [closed, open, half-open]}
@@ -342,6 +342,20 @@ components:
         lastDeliveryAt: {type: string, format: date-time}
         lastQueuePushAt: {type: string, format: date-time}
         paused: {type: boolean, description: Booking paused by the operator.}
+        store: {type: string, description: "Where state lives: a SQLite path, in-memory, or postgres host:port/database."}
+        standby:
+          type: boolean
+          description: With a shared PostgreSQL store, true while another instance delivers the outbox.
+        instances:
+          type: array
+          description: With a shared PostgreSQL store, the group's live instances, the sender first.
+          items:
+            type: object
+            required: [name, self, sender]
+            properties:
+              name: {type: string}
+              self: {type: boolean, description: This instance.}
+              sender: {type: boolean, description: Delivers the outbox.}
     OutboxEvent:
       type: object
       required: [bookingId, sequence, productId, customerId, title, bookedAt, state, attempts]

@@ -94,17 +94,19 @@ public final class OrchestratorLink: Service, Sendable {
 
     private func deliveryLoop() async {
         var breaker = CircuitBreaker(threshold: configuration.breakerThreshold, openFor: configuration.breakerOpenFor)
-        var sending = senderRole == nil
+        var sending: Bool?  // unknown until the first claim
         while !Task.isCancelled {
             if let senderRole {
                 let claimed = await senderRole.claim()
                 if claimed != sending {
-                    sending = claimed
                     // Taking over: deliver from what every instance has committed, not from memory.
                     if claimed { try? await monitor.refresh() }
                     await monitor.updateLink { $0.standby = !claimed }
-                    await monitor.note(.info, claimed ? "this instance delivers the outbox now"
-                                                      : "standby: another instance delivers the outbox")
+                    if claimed || sending != nil {
+                        await monitor.note(.info, claimed ? "this instance delivers the outbox"
+                                                          : "standby: another instance delivers the outbox")
+                    }
+                    sending = claimed
                 }
                 if !claimed {
                     // Another instance sends; try for the role again in a second.

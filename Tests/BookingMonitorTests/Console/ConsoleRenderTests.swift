@@ -179,6 +179,19 @@ import Testing
         for y in 3...10 { #expect(grid[71, y].symbol == "│", "row \(y): \(grid.line(y))") }
     }
 
+    @Test func headerShowsTheStoreTheGroupsInstancesAndStandby() async throws {
+        let monitor = try await ConsoleFixture.midDemo()
+        await monitor.updatePeers([PeerInstance(name: "db1:5039", isSelf: false, isSender: true),
+                                   PeerInstance(name: "db2:5039", isSelf: true, isSender: false)])
+        await monitor.updateLink { $0.standby = true }
+        let grid = await ConsoleFixture.frame(monitor, size: Size(width: 200, height: 40))
+        #expect(grid.lines[0].contains("link: standby, another instance sends → http://127.0.0.1:5012"))
+        let header = grid.lines[0] + grid.lines[1]
+        #expect(header.contains("store in-memory"))
+        #expect(header.contains("instances db1:5039 sends, db2:5039 (this)"))
+        #expect(await monitor.snapshotNow().activity.contains { $0.text == "instance db1:5039 joined the group" })
+    }
+
     @Test func headerShowsLinkStatePausedAndOutboxAge() async throws {
         let monitor = try await ConsoleFixture.midDemo()
         await monitor.updateLink {

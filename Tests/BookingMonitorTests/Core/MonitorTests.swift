@@ -1,9 +1,8 @@
 import BookingCore
 import Foundation
-import GRDB
 import Testing
 
-@Suite("Monitor and store (real SQLite file)")
+@Suite("Monitor and store (a real SQLite file, a real PostgreSQL database)")
 struct MonitorTests {
     let tom1 = "Война и мир. Том 1"
 
@@ -14,11 +13,11 @@ struct MonitorTests {
         #expect(try SQLiteStore(.file(dir.file("m.sqlite"))).journalMode() == "wal")
     }
 
-    @Test("a product made available is booked at once for the head of its queue")
-    func bookOnAvailability() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let monitor = try await makeMonitor(.file(dir.file("m.sqlite")))
+    @Test("a product made available is booked at once for the head of its queue", arguments: StoreKind.allCases)
+    func bookOnAvailability(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
+        let monitor = try await place.monitor(catalog: testCatalog)
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [7, 8])])
         #expect(await monitor.snapshotNow().outbox.isEmpty)
         let product = try await monitor.setAvailability(productId: 2, isAvailable: true)
@@ -29,11 +28,11 @@ struct MonitorTests {
         #expect(snapshot.outbox.first?.state == .pending)
     }
 
-    @Test("a queue push books the available products at once, several copies in one go")
-    func bookOnPush() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let monitor = try await makeMonitor(.file(dir.file("m.sqlite")))
+    @Test("a queue push books the available products at once, several copies in one go", arguments: StoreKind.allCases)
+    func bookOnPush(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
+        let monitor = try await place.monitor(catalog: testCatalog)
         for id: Int32 in [4, 1, 2] { try await monitor.setAvailability(productId: id, isAvailable: true) }
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [3, 1, 2]),
                                          CustomerQueue(title: "Не наш", customers: [5])])
@@ -43,11 +42,11 @@ struct MonitorTests {
         #expect(await monitor.allProducts().filter(\.isAvailable).isEmpty)
     }
 
-    @Test("stale snapshot: a booked customer is not booked again until the Orchestrator rebuilds the queue")
-    func staleSnapshot() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let monitor = try await makeMonitor(.file(dir.file("m.sqlite")))
+    @Test("stale snapshot: a booked customer is not booked again until the Orchestrator rebuilds the queue", arguments: StoreKind.allCases)
+    func staleSnapshot(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
+        let monitor = try await place.monitor(catalog: testCatalog)
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1, 2])])
         try await monitor.setAvailability(productId: 1, isAvailable: true) // → customer 1
         try await monitor.setAvailability(productId: 2, isAvailable: true) // → customer 2, not 1 again
@@ -66,11 +65,11 @@ struct MonitorTests {
         #expect(snapshot.products.first { $0.id == 4 }?.bookedBy == 1)
     }
 
-    @Test("a delivered booking from the current snapshot still blocks (the push may not have come)")
-    func deliveredFromCurrentSnapshotBlocks() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let monitor = try await makeMonitor(.file(dir.file("m.sqlite")))
+    @Test("a delivered booking from the current snapshot still blocks (the push may not have come)", arguments: StoreKind.allCases)
+    func deliveredFromCurrentSnapshotBlocks(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
+        let monitor = try await place.monitor(catalog: testCatalog)
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1])])
         try await monitor.setAvailability(productId: 1, isAvailable: true)
         try await monitor.markDelivered(sequence: await monitor.snapshotNow().outbox[0].booking.sequence)
@@ -79,13 +78,12 @@ struct MonitorTests {
         #expect(await monitor.snapshotNow().totals.bookings == 1)
     }
 
-    @Test("restart resumes products, queues and undelivered events; a sweep books what is pending")
-    func restart() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let path = dir.file("m.sqlite")
+    @Test("restart resumes products, queues and undelivered events; a sweep books what is pending", arguments: StoreKind.allCases)
+    func restart(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
         do {
-            let monitor = try await makeMonitor(.file(path))
+            let monitor = try await place.monitor(catalog: testCatalog)
             try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1, 2]),
                                              CustomerQueue(title: "Не наш", customers: [9])])
             try await monitor.setAvailability(productId: 1, isAvailable: true)
@@ -93,7 +91,7 @@ struct MonitorTests {
             try await monitor.setAvailability(productId: 2, isAvailable: true) // paused: not booked
             #expect(await monitor.product(id: 2)?.status == .available)
         }
-        let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
+        let monitor = try await place.monitor()
         var snapshot = await monitor.snapshotNow()
         #expect(snapshot.queues.queues.map(\.title) == [tom1, "Не наш"])
         #expect(snapshot.queues.sequence == 1)
@@ -106,37 +104,32 @@ struct MonitorTests {
         #expect(snapshot.products.first { $0.id == 2 }?.bookedBy == 2)
     }
 
-    @Test("each booking, its product and its event are in the store together")
-    func bookingAndEventTogether() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let path = dir.file("m.sqlite")
-        let monitor = try await makeMonitor(.file(path))
+    @Test("each booking, its product and its event are in the store together", arguments: StoreKind.allCases)
+    func bookingAndEventTogether(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
+        let monitor = try await place.monitor(catalog: testCatalog)
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1, 2, 3])])
         for id: Int32 in [1, 2, 4] { try await monitor.setAvailability(productId: id, isAvailable: true) }
-        let db = try DatabaseQueue(path: path)
-        let rows = try await db.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT b.customer_id, b.product_id, o.state, p.is_available, p.booked_by
-                FROM booking b JOIN outbox o ON o.booking_sequence = b.sequence JOIN product p ON p.id = b.product_id
-                ORDER BY b.sequence
-                """)
-        }
-        #expect(rows.map { $0["customer_id"] as Int32 } == [1, 2, 3])
-        #expect(rows.allSatisfy { ($0["is_available"] as Bool) == false && ($0["state"] as String) == "pending" })
-        #expect(rows.allSatisfy { ($0["booked_by"] as Int32) == ($0["customer_id"] as Int32) })
+        let rows = try await place.rows("""
+            SELECT CAST(b.customer_id AS TEXT), CAST(o.state AS TEXT), CAST(p.is_available AS TEXT), CAST(p.booked_by AS TEXT)
+            FROM booking b JOIN outbox o ON o.booking_sequence = b.sequence JOIN product p ON p.id = b.product_id
+            ORDER BY b.sequence
+            """)
+        #expect(rows.map { $0[0] } == ["1", "2", "3"])
+        #expect(rows.allSatisfy { ["0", "false"].contains($0[2]) && $0[1] == "pending" })
+        #expect(rows.allSatisfy { $0[3] == $0[0] })
     }
 
-    @Test("a catalog adds and renames products but keeps their availability")
-    func catalogKeepsAvailability() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let path = dir.file("m.sqlite")
+    @Test("a catalog adds and renames products but keeps their availability", arguments: StoreKind.allCases)
+    func catalogKeepsAvailability(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
         do {
-            let monitor = try await makeMonitor(.file(path))
+            let monitor = try await place.monitor(catalog: testCatalog)
             try await monitor.setAvailability(productId: 3, isAvailable: true)
         }
-        let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: "", logger: quietLogger)
+        let monitor = try await place.monitor()
         let result = try await monitor.applyCatalog([
             Product(id: 3, title: "Война и мир. Том 2", description: "Новое издание", isAvailable: false),
             Product(id: 9, title: "Новая", description: "", isAvailable: true),
@@ -147,18 +140,18 @@ struct MonitorTests {
         #expect(await monitor.product(id: 9)?.isAvailable == true)
     }
 
-    @Test("unknown product id is an error and changes nothing")
-    func unknownProduct() async throws {
-        let monitor = try await makeMonitor(.inMemory)
+    @Test("unknown product id is an error and changes nothing", arguments: StoreKind.allCases)
+    func unknownProduct(_ kind: StoreKind) async throws {
+        let monitor = try await StorePlace.make(kind).monitor(catalog: testCatalog)
         await #expect(throws: MonitorError.unknownProduct(42)) {
             try await monitor.setAvailability(productId: 42, isAvailable: true)
         }
         #expect(await monitor.allProducts() == testCatalog)
     }
 
-    @Test("parked events are kept, listed, and requeued on request")
-    func parking() async throws {
-        let monitor = try await makeMonitor(.inMemory)
+    @Test("parked events are kept, listed, and requeued on request", arguments: StoreKind.allCases)
+    func parking(_ kind: StoreKind) async throws {
+        let monitor = try await StorePlace.make(kind).monitor(catalog: testCatalog)
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1])])
         try await monitor.setAvailability(productId: 1, isAvailable: true)
         let sequence = await monitor.snapshotNow().outbox[0].booking.sequence
@@ -169,9 +162,9 @@ struct MonitorTests {
         #expect(await monitor.pendingEvents().map(\.booking.sequence) == [sequence])
     }
 
-    @Test("the change stream publishes bookings in order")
-    func changeStream() async throws {
-        let monitor = try await makeMonitor(.inMemory)
+    @Test("the change stream publishes bookings in order", arguments: StoreKind.allCases)
+    func changeStream(_ kind: StoreKind) async throws {
+        let monitor = try await StorePlace.make(kind).monitor(catalog: testCatalog)
         let changes = await monitor.changes()
         try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [1, 2])])
         try await monitor.setAvailability(productId: 1, isAvailable: true)
@@ -191,19 +184,18 @@ struct MonitorTests {
 
 @Suite("Queue snapshot storage")
 struct QueueSnapshotStorageTests {
-    @Test("a snapshot survives a reopen exactly: order, Unicode titles, extreme ids, empty queues")
-    func roundTrip() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let path = dir.file("m.sqlite")
+    @Test("a snapshot survives a reopen exactly: order, Unicode titles, extreme ids, empty queues", arguments: StoreKind.allCases)
+    func roundTrip(_ kind: StoreKind) async throws {
+        let place = try await StorePlace.make(kind)
+        defer { place.remove() }
         let queues = [CustomerQueue(title: "Война и мир. Том 1", customers: [3, 1, 2]),
                       CustomerQueue(title: "三体 e\u{301}", customers: [Int32.max, Int32.min, 0]),
                       CustomerQueue(title: "", customers: [])]
         do {
-            let monitor = try await makeMonitor(.file(path))
+            let monitor = try await place.monitor(catalog: testCatalog)
             try await monitor.replaceQueues(queues)
         }
-        let reopened = try Monitor(store: SQLiteStore(.file(path)), group: "t", orchestrator: "", logger: quietLogger)
+        let reopened = try await place.monitor()
         let stored = await reopened.queues().queues
         #expect(stored == queues)
         #expect(stored.map { Array($0.title.utf8) } == queues.map { Array($0.title.utf8) })

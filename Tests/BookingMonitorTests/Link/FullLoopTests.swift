@@ -63,7 +63,9 @@ struct FullLoopTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.file(dir.file("m.sqlite")), catalog: catalog)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url) { running in
+        // A generous attempt timeout: on a machine busy with the rest of the suite, an answer
+        // slower than the default would be resent (same key, counted as a duplicate below).
+        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.attemptTimeout = 20 }) { running in
             orchestrator.setMonitor(running.url)
             try await orchestrator.push()
             try await eventually("queues pushed") { await monitor.queues().queues.count == 10 }

@@ -43,6 +43,8 @@ final class OrchestratorStandIn: Sendable {
         var duplicates = 0
         var resyncs = 0
         var monitors: [String] = []
+        /// A plain sink: every event is accepted (once per key) without orders or pushes.
+        var acceptAll = false
     }
 
     let state = Mutex(State())
@@ -110,6 +112,11 @@ final class OrchestratorStandIn: Sendable {
             let outcome = self.state.withLock { state -> HTTPResponse.Status in
                 if state.events.contains(where: { $0.key == key }) {
                     state.duplicates += 1
+                    return .ok
+                }
+                if state.acceptAll {
+                    state.events.append(ReceivedEvent(key: key, customerId: customer, title: title,
+                                                      productId: (lower["productid"] as? NSNumber)?.int32Value))
                     return .ok
                 }
                 let matches = state.orders.indices.filter { state.orders[$0].customerId == customer && state.orders[$0].title == title }

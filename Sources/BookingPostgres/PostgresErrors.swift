@@ -1,0 +1,12 @@
+import PostgresNIO
+
+public enum PostgresErrors {
+    /// A PostgreSQL error in words: the server's message, or what failed underneath (a refused
+    /// connection). PSQLError's own description hides both on purpose.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
+    }
+}

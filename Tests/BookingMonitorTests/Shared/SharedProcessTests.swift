@@ -1,0 +1,171 @@
+import BookingPostgres
+import Foundation
+import Synchronization
+import Testing
+
+/// Two real `booking-monitor` processes on one PostgreSQL database, an Orchestrator sink on
+/// loopback, and availability flips raced across both.
+@Suite("Shared PostgreSQL store: two real instances", .serialized)
+struct SharedProcessTests {
+    struct Instance {
+        let child: ChildProcess
+        let url: String
+    }
+
+    /// A catalog file of `titles` × `copies` products, and queues of `customers` per title
+    /// (customer ids tell the title and the rank: title × 1000 + rank).
+    static func setUp(_ dir: TempDir, titles: Int, copies: Int) throws -> String {
+        let path = dir.file("catalog.json")
+        let products = (0..<titles * copies).map { #"{"id":\#($0 + 1),"title":"Книга \#($0 % titles)","description":""}"# }
+        try ("[" + products.joined(separator: ",") + "]").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func queues(titles: Int, customers: Int) -> (body: String, order: [String: [Int32]]) {
+        var order: [String: [Int32]] = [:]
+        let body = (0..<titles).map { title in
+            let ids = (0..<Int32(customers)).map { Int32(title) * 1000 + $0 }
+            order["Книга \(title)"] = ids
+            return #"{"Title":"Книга \#(title)","Customers":["# + ids.map { #"{"CustomerId":\#($0)}"# }.joined(separator: ",") + "]}"
+        }.joined(separator: ",")
+        return ("[" + body + "]", order)
+    }
+
+    static func start(_ name: String, db: PostgresURL, catalog: String, orchestrator: String, dir: TempDir) throws -> Instance {
+        let port = try OrchestratorStandIn.freePort()
+        let child = try ChildProcess(["--headless", "--port", "\(port)", "--db", db.connectionString, "--catalog", catalog,
+                                      "--orchestrator", orchestrator, "--name", name, "--sweep-interval", "0.5"],
+                                     logTo: dir.file("\(name).log"))
+        return Instance(child: child, url: "http://127.0.0.1:\(port)")
+    }
+
+    static func link(_ instance: Instance) async -> [String: Any]? {
+        try? await TestHTTP.get(instance.url + "/administration/link").json() as? [String: Any]
+    }
+
+    /// PUTs `isAvailable=true` for every product, in random order, from 16 concurrent clients,
+    /// each flip to a random instance. Returns how many were answered 200.
+    static func flip(_ products: [Int], across instances: [Instance]) async -> Int {
+        let queue = WorkList(products.shuffled())
+        return await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    var ok = 0
+                    while let product = queue.next() {
+                        let target = instances.randomElement()!
+                        let reply = try? await TestHTTP.request(.PUT, target.url + "/administration/switch-state/\(product)?isAvailable=true")
+                        if reply?.status == 200 { ok += 1 }
+                    }
+                    return ok
+                }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
+    @Test("1,000 flips raced across two instances: each product booked once, each event delivered once, queue order kept")
+    func racedAcrossTwoProcesses() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try await TestPostgres.freshDatabase()
+        let titles = 10, copies = 100
+        let catalog = try Self.setUp(dir, titles: titles, copies: copies)
+        let sink = try OrchestratorStandIn()
+        sink.state.withLock { $0.acceptAll = true }
+        try await sink.start()
+        defer { Task { await sink.stop() } }
+        let a = try Self.start("a", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+        defer { _ = a.child.terminate() }
+        let b = try Self.start("b", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+        defer { _ = b.child.terminate() }
+        for instance in [a, b] {
+            try await eventually("\(instance.url) ready") { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
+        }
+        let (body, order) = Self.queues(titles: titles, customers: copies + 20)
+        #expect(try await TestHTTP.request(.POST, a.url + "/administration/set-queue", body: body).status == 200)
+        try await eventually("B has A's push") {
+            ((try? await TestHTTP.get(b.url + "/administration/get-queues-list").json() as? [Any])?.count) == titles
+        }
+
+        let answered = await Self.flip(Array(1...titles * copies), across: [a, b])
+        #expect(answered == titles * copies)
+        try await eventually("every event delivered", within: 120) { sink.events.count >= titles * copies }
+        try await eventually("both outboxes empty") {
+            for instance in [a, b] where (await Self.link(instance))?["pending"] as? Int != 0 { return false }
+            return true
+        }
+
+        let rows = try await TestPostgres.execute(db.connectionString, """
+            SELECT CAST(product_id AS TEXT), CAST(customer_id AS TEXT), title, id FROM booking ORDER BY sequence
+            """)
+        #expect(rows.count == titles * copies)
+        #expect(Set(rows.map { $0[0] }).count == rows.count, "no product booked twice")
+        for (title, customers) in order {
+            let booked = rows.filter { $0[2] == title }.map { Int32($0[1]!)! }
+            #expect(booked == Array(customers.prefix(copies)), "queue order of \(title)")
+        }
+        #expect(sink.events.map(\.key) == rows.map { $0[3]! }, "each event once, in booking order")
+        #expect(sink.attempts.count == rows.count, "no event sent twice")
+        let standby = await [Self.link(a), Self.link(b)].map { $0?["standby"] as? Bool }
+        #expect(standby.sorted { ($0 ?? true) == false && ($1 ?? true) } == [false, true], "one sender, one standby: \(standby)")
+        let instances = (await Self.link(a))?["instances"] as? [[String: Any]]
+        #expect(Set(instances?.compactMap { $0["name"] as? String } ?? []) == ["a", "b"])
+    }
+
+    @Test("SIGKILL the sending instance mid-storm: the other delivers everything that was pending, once")
+    func senderKilledMidStorm() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try await TestPostgres.freshDatabase()
+        let titles = 8, copies = 50
+        let catalog = try Self.setUp(dir, titles: titles, copies: copies)
+        let sink = try OrchestratorStandIn()
+        sink.state.withLock { $0.acceptAll = true }
+        sink.setFault(.slow(0.01))  // a backlog builds up: the kill finds events pending
+        try await sink.start()
+        defer { Task { await sink.stop() } }
+        let a = try Self.start("a", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+        defer { _ = a.child.terminate() }
+        try await eventually("a ready") { (try? await TestHTTP.get(a.url + "/health/ready"))?.status == 200 }
+        try await eventually("a sends") { (await Self.link(a))?["standby"] as? Bool == false }
+        let b = try Self.start("b", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+        defer { _ = b.child.terminate() }
+        try await eventually("b ready") { (try? await TestHTTP.get(b.url + "/health/ready"))?.status == 200 }
+        try await eventually("b on standby") { (await Self.link(b))?["standby"] as? Bool == true }
+        let (body, _) = Self.queues(titles: titles, customers: copies + 10)
+        #expect(try await TestHTTP.request(.POST, b.url + "/administration/set-queue", body: body).status == 200)
+        try await eventually("a has b's push") {
+            ((try? await TestHTTP.get(a.url + "/administration/get-queues-list").json() as? [Any])?.count) == titles
+        }
+
+        let storm = Task { await Self.flip(Array(1...titles * copies), across: [a, b]) }
+        try await eventually("a delivering") { sink.events.count >= 20 }
+        a.child.kill9()
+        let killedAt = Date()
+        let deliveredBeforeKill = sink.events.count
+        _ = await storm.value
+        try await eventually("b takes over and delivers", within: 60) { sink.events.count > deliveredBeforeKill }
+        let takeover = Date().timeIntervalSince(killedAt)
+        sink.setFault(.none)
+        let rows = try await TestPostgres.execute(db.connectionString, "SELECT id FROM booking ORDER BY sequence")
+        #expect(deliveredBeforeKill < rows.count, "the kill came with events pending")
+        try await eventually("b drains the outbox", within: 120) { (await Self.link(b))?["pending"] as? Int == 0 }
+        let after = try await TestPostgres.execute(db.connectionString, "SELECT id FROM booking ORDER BY sequence")
+        print("sender killed after \(deliveredBeforeKill) of \(after.count) events; b delivered again after \(String(format: "%.2f", takeover)) s")
+        #expect(sink.events.map(\.key) == after.map { $0[0]! }, "every booking delivered once, in booking order")
+        // An event a had sent when it died may be sent again, with the same key: the sink
+        // applies it once. Nothing else is sent twice.
+        #expect(sink.state.withLock { $0.duplicates } <= 1)
+        let undelivered = try await TestPostgres.execute(db.connectionString,
+                                                         "SELECT CAST(count(*) AS TEXT) FROM outbox WHERE state <> 'delivered'")
+        #expect(undelivered == [["0"]])
+        #expect((await Self.link(b))?["standby"] as? Bool == false)
+    }
+}
+
+/// Items handed out one at a time to concurrent workers.
+final class WorkList: Sendable {
+    private let items: Mutex<ArraySlice<Int>>
+    init(_ items: [Int]) { self.items = Mutex(items[...]) }
+    func next() -> Int? { items.withLock { $0.popFirst() } }
+}

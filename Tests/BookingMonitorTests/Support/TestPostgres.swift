@@ -1,0 +1,132 @@
+import BookingCore
+import BookingPostgres
+import Foundation
+import GRDB
+import Logging
+import PostgresNIO
+import Testing
+
+/// The PostgreSQL server the shared-store tests use: `BOOKING_MONITOR_TEST_POSTGRES` (a URL;
+/// `.ci/run` starts one and sets it), else a throwaway server started once per test run with
+/// `scripts/postgres.sh` (Debian's postgresql package). No server is a failure, not a skip.
+enum TestPostgres {
+    static let server: Result<String, ServerError> = {
+        if let url = ProcessInfo.processInfo.environment["BOOKING_MONITOR_TEST_POSTGRES"], !url.isEmpty {
+            return .success(url.hasSuffix("/") ? String(url.dropLast()) : url)
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "start"]
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { return .failure(ServerError(message: "\(error)")) }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let url = output.split(separator: "\n").last.map(String.init),
+              url.hasPrefix("postgres://") else {
+            return .failure(ServerError(message: "scripts/postgres.sh start failed: \(output)"))
+        }
+        // The server URL names the maintenance database; tests create their own beside it.
+        return .success(String(url[..<url.lastIndex(of: "/")!]))
+    }()
+
+    struct ServerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { "no PostgreSQL server for the tests: \(message)" }
+    }
+
+    /// A new, empty database on the test server; its URL.
+    static func freshDatabase() async throws -> PostgresURL {
+        let base = try server.get()
+        let name = "bm_" + UUID().uuidString.prefix(8).lowercased()
+        try await execute(base + "/postgres", "CREATE DATABASE \(name)")
+        return try PostgresURL(base + "/" + name)!
+    }
+
+    /// Runs `sql` on a connection of its own; returns the rows, every column cast to text by
+    /// the caller's SQL (`CAST(x AS TEXT)`), so one helper reads both stores' answers.
+    @discardableResult
+    static func execute(_ url: String, _ sql: String) async throws -> [[String?]] {
+        let parsed = try PostgresURL(url)!
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+                                 database: parsed.database, tls: .disable),
+            id: 1, logger: quietLogger)
+        do {
+            var rows: [[String?]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger) {
+                rows.append(try row.map { cell in try cell.decode(String?.self) })
+            }
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+/// The two kinds of store every store test runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// Where a test keeps its state: a SQLite file in a temporary directory, or a fresh PostgreSQL
+/// database. It can be opened again, as a restart would.
+struct StorePlace: Sendable {
+    let kind: StoreKind
+    let path: String?
+    let url: PostgresURL?
+
+    static func make(_ kind: StoreKind) async throws -> StorePlace {
+        switch kind {
+        case .sqlite:
+            let dir = try TempDir()
+            return StorePlace(kind: kind, path: dir.file("m.sqlite"), url: nil)
+        case .postgres:
+            return StorePlace(kind: kind, path: nil, url: try await TestPostgres.freshDatabase())
+        }
+    }
+
+    func open(group: String = "test") throws -> any Store {
+        switch kind {
+        case .sqlite: return try SQLiteStore(.file(path!))
+        case .postgres: return try PostgresStore(url: url!, group: group, instance: "test", logger: quietLogger)
+        }
+    }
+
+    /// A monitor on a newly opened store (a restart when one ran before).
+    func monitor(catalog: [Product]? = nil, group: String = "test",
+                 now: @escaping @Sendable () -> Date = Date.init) async throws -> Monitor {
+        let monitor = try Monitor(store: open(group: group), group: group, orchestrator: "http://127.0.0.1:1",
+                                  logger: quietLogger, now: now)
+        if let catalog { try await monitor.applyCatalog(catalog) }
+        return monitor
+    }
+
+    /// Rows of `sql`, which casts every column to text (works in both dialects).
+    func rows(_ sql: String) async throws -> [[String?]] {
+        switch kind {
+        case .sqlite:
+            return try await DatabaseQueue(path: path!).read { db in
+                try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { String.fromDatabaseValue($0) } }
+            }
+        case .postgres:
+            return try await TestPostgres.execute(url!.connectionString, sql)
+        }
+    }
+
+    func remove() {
+        if let path { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    }
+}
+
+extension PostgresURL {
+    var connectionString: String {
+        "postgres://\(user)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
+    }
+}
