@@ -24,22 +24,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -x $BIN ]] && break; sleep 3; done   # a build may be relinking it
 URL=$(scripts/postgres.sh start $PG)
-psql -q "$URL" -c 'CREATE DATABASE shots' >/dev/null
+PGOPTIONS='-c client_min_messages=warning' psql -q "$URL" -c 'DROP DATABASE IF EXISTS shots' -c 'CREATE DATABASE shots' >/dev/null
 DB=${URL%/*}/shots
 
 Xvfb "$DISP" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
 "$BIN" orchestrator --port $ORCH --monitor http://127.0.0.1:$MON_A >"$WORK/orchestrator.log" 2>&1 & ORCH_PID=$!
 
+listening() {  # PORT: waits until something answers there, up to 10 s
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.2; done
+  echo "take-shared.sh: nothing listens on port $1" >&2; return 1
+}
 monitor() {  # NAME PORT
   echo "env LANG=C.UTF-8 TERM=xterm-256color $BIN --db $DB --port $2 --name $1 --group east" \
     "--orchestrator http://127.0.0.1:$ORCH --log-file $WORK/$1.log"
 }
 tmux -L "$SOCK" -f /dev/null new-session -d -s shots -x $COLS -y $ROWS "$(monitor a $MON_A)"
 tmux -L "$SOCK" set -g status off
-sleep 2
+listening $MON_A; sleep 2   # a takes the sender role first
 tmux -L "$SOCK" split-window -v -t shots "$(monitor b $MON_B)"
-sleep 1
+listening $MON_B; listening $ORCH
 DISPLAY=$DISP xterm -geometry ${COLS}x${ROWS}+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1d1f21' -fg '#d8d8d8' \
   -bc -title booking-monitor -e tmux -L "$SOCK" attach -t shots & XTERM_PID=$!
 sleep 2

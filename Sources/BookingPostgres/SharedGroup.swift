@@ -20,6 +20,9 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
     private let logger: Logger
     private let holdsSender = NIOLockedValueBox(false)
     private let notifications: AsyncStream<Void>
+    private let notified = NIOLockedValueBox(0)
+    /// NOTIFYs received so far: how this instance learns of the others' commits.
+    public var notificationsReceived: Int { notified.withLockedValue { $0 } }
     private let notify: AsyncStream<Void>.Continuation
 
     /// PostgreSQL keeps 63 bytes of an application_name.
@@ -34,13 +37,17 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
         (notifications, notify) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let holdsSender = self.holdsSender
         let notify = self.notify
+        let notified = self.notified
         session = BlockingConnection(
             url: store.url, applicationName: Self.applicationName(instance, role: "session"),
             eventLoop: store.eventLoopGroup.next(), logger: logger,
             onConnect: { connection in
                 // A new session: whatever the old one held (the sender lock) is gone with it.
                 holdsSender.withLockedValue { $0 = false }
-                connection.addListener(channel: PostgresStore.channel) { _, _ in notify.yield() }
+                connection.addListener(channel: PostgresStore.channel) { _, _ in
+                    notified.withLockedValue { $0 += 1 }
+                    notify.yield()
+                }
                 connection.closeFuture.whenComplete { _ in holdsSender.withLockedValue { $0 = false } }
             })
     }

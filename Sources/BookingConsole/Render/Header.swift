@@ -37,6 +37,16 @@ struct Header {
 
         // Less important items go wherever a whole item still fits.
         var optional: [Line] = []
+        var store = Line(theme: theme)
+        store.pair("store", theme.text(snapshot.store))
+        if !snapshot.peers.isEmpty {
+            // A shared store: who else serves the group matters more than the totals.
+            var peers = Line(theme: theme)
+            peers.pair("instances", snapshot.peers.map { peer in
+                theme.text(peer.name) + (peer.isSelf ? " (this)" : "") + (peer.isSender ? " sends" : "")
+            }.joined(separator: ", "))
+            optional += [peers, store]
+        }
         let totals = snapshot.totals
         var totalsItem = Line(theme: theme)
         totalsItem.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(totals.queuePushes) pushes")
@@ -46,16 +56,7 @@ struct Header {
             http.pair("http", settings.httpAddress)
             optional.append(http)
         }
-        var store = Line(theme: theme)
-        store.pair("store", theme.text(snapshot.store))
-        optional.append(store)
-        if !snapshot.peers.isEmpty {
-            var peers = Line(theme: theme)
-            peers.pair("instances", snapshot.peers.map { peer in
-                theme.text(peer.name) + (peer.isSelf ? " (this)" : "") + (peer.isSender ? " sends" : "")
-            }.joined(separator: ", "))
-            optional.append(peers)
-        }
+        if snapshot.peers.isEmpty { optional.append(store) }
         for item in optional {
             if second.width + item.width <= rect.width { second.segments += item.segments }
             else if first.width + item.width <= rect.width { first.segments += item.segments }
@@ -73,7 +74,10 @@ struct Header {
         case .halfOpen:
             return ("link: trying", false, false)
         case .closed:
-            if link.standby { return ("link: standby, another instance sends", true, false) }
+            if link.standby {
+                let sender = model.snapshot.peers.first(where: \.isSender).map { settings.theme.text($0.name) } ?? "another instance"
+                return ("link: standby, \(sender) sends", true, false)
+            }
             if link.consecutiveFailures > 0 {
                 let error = link.lastError.map { " (\(settings.theme.text($0)))" } ?? ""
                 return ("link: retrying, \(link.consecutiveFailures) failed\(error)", false, true)

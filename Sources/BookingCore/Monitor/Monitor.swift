@@ -24,39 +24,39 @@ public enum MonitorError: Error, Equatable, CustomStringConvertible {
 /// the truth, and the decisions of all instances form one order.
 public actor Monitor {
     public nonisolated let group: String
-    private let store: any Store
-    private let logger: Logger
-    private let now: @Sendable () -> Date
-    private let makeBookingId: @Sendable () -> String
+    let store: any Store
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let makeBookingId: @Sendable () -> String
 
-    private var products: [Product]
+    var products: [Product]
     /// Increases with every change to `products`: readers cache what they derive from them.
-    private var productsVersion: UInt64 = 0
-    private var indexById: [Int32: Int]
-    private var availableByTitle: [String: Set<Int32>]
-    private var snapshot: QueueSnapshot
-    private var queueIndex: [String: Int] = [:]
-    private var carriedTitles: Set<String> = []
+    var productsVersion: UInt64 = 0
+    var indexById: [Int32: Int]
+    var availableByTitle: [String: Set<Int32>]
+    var snapshot: QueueSnapshot
+    var queueIndex: [String: Int] = [:]
+    var carriedTitles: Set<String> = []
     /// Pending and parked events, keyed by booking sequence (booking order).
-    private var outbox: [Int64: OutboxEvent]
+    var outbox: [Int64: OutboxEvent]
     /// Booking sequences of pending events, ascending; may hold stale entries (delivered or
     /// parked since), skipped when read. Keeps `pendingEvents` O(limit) during a backlog.
-    private var pendingOrder: [Int64] = []
-    private var pendingHead = 0
-    private var parkedCount = 0
+    var pendingOrder: [Int64] = []
+    var pendingHead = 0
+    var parkedCount = 0
     /// The highest booking sequence known here: a higher one in a catch-up is a new booking.
-    private var lastBookingSequence: Int64 = 0
-    private var undelivered: [CustomerTitle: Int]
-    private var bookedFromSnapshot: Set<CustomerTitle>
-    private var totals: Totals
-    private var paused = false
-    private var link: LinkStatus
-    private var peers: [PeerInstance] = []
-    private var activity: [ActivityEntry] = []
+    var lastBookingSequence: Int64 = 0
+    var undelivered: [CustomerTitle: Int]
+    var bookedFromSnapshot: Set<CustomerTitle>
+    var totals: Totals
+    var paused = false
+    var link: LinkStatus
+    var peers: [PeerInstance] = []
+    var activity: [ActivityEntry] = []
     private static let activityLimit = 500
 
-    private var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
-    private var nextSubscriber = 0
+    var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
+    var nextSubscriber = 0
 
     public init(store: any Store, group: String, orchestrator: String, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init,
@@ -91,12 +91,12 @@ public actor Monitor {
         queueIndex = Self.queueIndexes(loaded.snapshot)
     }
 
-    private func reindex() {
+    func reindex() {
         (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
         reindexQueues()
     }
 
-    private static func indexes(_ products: [Product])
+    static func indexes(_ products: [Product])
         -> (byId: [Int32: Int], availableByTitle: [String: Set<Int32>], titles: Set<String>) {
         var available: [String: Set<Int32>] = [:]
         for product in products where product.isAvailable {
@@ -106,11 +106,11 @@ public actor Monitor {
                 Set(products.map(\.title)))
     }
 
-    private static func queueIndexes(_ snapshot: QueueSnapshot) -> [String: Int] {
+    static func queueIndexes(_ snapshot: QueueSnapshot) -> [String: Int] {
         Dictionary(snapshot.queues.enumerated().map { ($1.title, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private func reindexQueues() {
+    func reindexQueues() {
         queueIndex = Self.queueIndexes(snapshot)
     }
 
@@ -198,7 +198,7 @@ public actor Monitor {
         let next = snapshot
         totals.queuePushes += 1
         BookingMetrics.queuePushes.increment()
-        record(.queue, "queue push #\(next.sequence): \(queues.count) titles, \(next.customerCount) customers")
+        record(.queue, Self.describePush(next))
         publish(.queuesReplaced(next))
         applyBookings(bookings)
         return next
@@ -221,7 +221,7 @@ public actor Monitor {
 
     // MARK: Booking
 
-    private func book(titles: Set<String>?) {
+    func book(titles: Set<String>?) {
         guard !plan(titles: titles, extraAvailable: nil).isEmpty else { return }
         do {
             let bookings = try transact { tx in
@@ -236,7 +236,7 @@ public actor Monitor {
 
     /// What the rules allow now, for `titles` (nil: every title). `extraAvailable` is a product
     /// about to become available in the same transaction.
-    private func plan(titles: Set<String>?, extraAvailable: Product?) -> [PlannedBooking] {
+    func plan(titles: Set<String>?, extraAvailable: Product?) -> [PlannedBooking] {
         guard !paused else { return [] }
         var available: [Product] = []
         for title in titles ?? Set(availableByTitle.keys) {
@@ -255,7 +255,7 @@ public actor Monitor {
 
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
     /// `applyBookings` only after the transaction commits.
-    private func write(_ plan: [PlannedBooking], _ tx: any StoreTransaction,
+    func write(_ plan: [PlannedBooking], _ tx: any StoreTransaction,
                        extraAvailable: Product?) throws -> [(Booking, Product)] {
         let bookedAt = now()
         var result: [(Booking, Product)] = []
@@ -276,7 +276,7 @@ public actor Monitor {
         return result
     }
 
-    private func applyBookings(_ bookings: [(Booking, Product)]) {
+    func applyBookings(_ bookings: [(Booking, Product)]) {
         for (booking, product) in bookings {
             lastBookingSequence = max(lastBookingSequence, booking.sequence)
             apply(product)
@@ -293,7 +293,7 @@ public actor Monitor {
         }
     }
 
-    private func apply(_ product: Product) {
+    func apply(_ product: Product) {
         guard let index = indexById[product.id] else { return }
         let old = products[index]
         products[index] = product
@@ -302,195 +302,10 @@ public actor Monitor {
         if product.isAvailable { availableByTitle[product.title, default: []].insert(product.id) }
     }
 
-    /// Inserts a pending event's sequence into `pendingOrder`, keeping it ascending.
-    private func enqueuePending(_ sequence: Int64) {
-        if pendingOrder.last.map({ $0 < sequence }) ?? true {
-            pendingOrder.append(sequence)
-            return
-        }
-        let position = pendingOrder[pendingHead...].partitioningIndex { $0 >= sequence }
-        if position == pendingOrder.endIndex || pendingOrder[position] != sequence {
-            pendingOrder.insert(sequence, at: position)
-        }
-    }
-
-    // MARK: Other instances
-
-    /// One transaction of the store; a shared store first brings memory up to date (under its
-    /// lock), so `body` plans on what every instance has committed.
-    private func transact<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try store.write(catchUp: { delta in catchUp(delta) }, body)
-    }
-
-    /// Reads what other instances committed and applies it: a shared store notifies every
-    /// instance after each commit (PostgreSQL NOTIFY), and the instance calls this.
-    public func refresh() throws {
-        if let delta = try store.changes() { catchUp(delta) }
-    }
-
-    /// Applies another instance's committed changes to memory and publishes them, as if they
-    /// had happened here.
-    private func catchUp(_ delta: StoreDelta) {
-        var added = false
-        for product in delta.products {
-            if indexById[product.id] != nil {
-                apply(product)
-                publish(.productChanged(product))
-            } else {
-                products.append(product)
-                added = true
-            }
-        }
-        if added {
-            products.sort { $0.id < $1.id }
-            productsVersion += 1
-            reindex()
-        }
-        if let next = delta.snapshot {
-            snapshot = next
-            bookedFromSnapshot = []
-            reindexQueues()
-            record(.queue, "queue push #\(next.sequence) (another instance): \(next.queues.count) titles, \(next.customerCount) customers")
-            publish(.queuesReplaced(next))
-        }
-        for event in delta.events {
-            let booking = event.booking
-            let sequence = booking.sequence
-            if booking.snapshotSequence == snapshot.sequence { bookedFromSnapshot.insert(booking.customerTitle) }
-            if sequence > lastBookingSequence {
-                lastBookingSequence = sequence
-                record(.booking, "product \(booking.productId) → customer \(booking.customerId) «\(booking.title)» (another instance)")
-                publish(.booked(booking))
-            }
-            let known = outbox[sequence]
-            if known?.state == .parked { parkedCount -= 1 }
-            switch event.state {
-            case .delivered:
-                guard known != nil else { continue }
-                outbox[sequence] = nil
-                undelivered[booking.customerTitle, default: 1] -= 1
-                if undelivered[booking.customerTitle] == 0 { undelivered[booking.customerTitle] = nil }
-                publish(.delivered(bookingId: booking.id))
-            case .pending, .parked:
-                if known == nil { undelivered[booking.customerTitle, default: 0] += 1 }
-                outbox[sequence] = event
-                if event.state == .parked { parkedCount += 1 } else { enqueuePending(sequence) }
-            }
-        }
-        totals = delta.totals
-    }
-
-    // MARK: Outbox
-
-    /// Pending events in booking order: what the Orchestrator link sends next.
-    public func pendingEvents(limit: Int = 100) -> [OutboxEvent] {
-        var result: [OutboxEvent] = []
-        var index = pendingHead
-        while index < pendingOrder.count, result.count < limit {
-            if let event = outbox[pendingOrder[index]], event.state == .pending {
-                result.append(event)
-            } else if index == pendingHead {
-                pendingHead += 1
-            }
-            index += 1
-        }
-        if pendingHead > 1024, pendingHead * 2 > pendingOrder.count {
-            pendingOrder.removeFirst(pendingHead)
-            pendingHead = 0
-        }
-        return result
-    }
-
-    public func markDelivered(sequence: Int64) throws {
-        guard outbox[sequence] != nil || store.isShared else { return }
-        let delivered = try transact { tx -> OutboxEvent? in
-            guard var event = outbox[sequence], event.state != .delivered else { return nil }
-            event.state = .delivered
-            event.attempts += 1
-            event.lastAttemptAt = now()
-            event.deliveredAt = event.lastAttemptAt
-            event.lastError = nil
-            try tx.updateOutbox(event)
-            return event
-        }
-        guard let event = delivered else { return }
-        if outbox[sequence]?.state == .parked { parkedCount -= 1 }
-        outbox[sequence] = nil
-        let key = event.booking.customerTitle
-        undelivered[key, default: 1] -= 1
-        if undelivered[key] == 0 { undelivered[key] = nil }
-        totals.delivered += 1
-        link.lastDeliveryAt = event.deliveredAt
-        record(.delivery, "delivered: customer \(event.booking.customerId) «\(event.booking.title)»")
-        publish(.delivered(bookingId: event.booking.id))
-        // A delivered event unblocks its customer for the next snapshot; a push that arrived
-        // while the event was in flight may now allow more bookings.
-        book(titles: [event.booking.title])
-    }
-
-    /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.
-    public func recordFailure(sequence: Int64, error: String, park: Bool) throws {
-        let failed = try transact { tx -> OutboxEvent? in
-            guard var event = outbox[sequence], event.state == .pending else { return nil }
-            event.attempts += 1
-            event.lastAttemptAt = now()
-            event.lastError = error
-            if park { event.state = .parked }
-            try tx.updateOutbox(event)
-            return event
-        }
-        guard let event = failed else { return }
-        outbox[sequence] = event
-        if park { parkedCount += 1 }
-        if park {
-            record(.failure, "parked after \(event.attempts) attempts: customer \(event.booking.customerId) «\(event.booking.title)»: \(error)")
-        }
-        publish(.deliveryFailed(bookingId: event.booking.id, error: error, parked: park))
-    }
-
-    /// Sends parked events again: one by booking id, or all. Returns how many were requeued.
-    @discardableResult
-    public func requeueParked(bookingId: String? = nil) throws -> Int {
-        let events = try transact { tx -> [OutboxEvent] in
-            var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
-            if let bookingId, events.isEmpty {
-                guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
-                    throw MonitorError.unknownBooking(bookingId)
-                }
-            }
-            for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
-            for event in events { try tx.updateOutbox(event) }
-            return events
-        }
-        for event in events {
-            outbox[event.booking.sequence] = event
-            parkedCount -= 1
-            enqueuePending(event.booking.sequence)
-        }
-        record(.operatorAction, "requeued \(events.count) parked event(s)")
-        publish(.requeued(count: events.count))
-        return events.count
-    }
-
-    public func updateLink(_ change: (inout LinkStatus) -> Void) {
-        var updated = link
-        change(&updated)
-        guard updated != link else { return }
-        let wasError = link.lastError
-        link = updated
-        if let error = updated.lastError, error != wasError { record(.failure, "orchestrator: \(error)") }
-        publish(.linkChanged(updated))
-    }
-
-    /// The group's live instances, from a shared store's presence check.
-    public func updatePeers(_ peers: [PeerInstance]) {
-        guard peers != self.peers else { return }
-        let before = Set(self.peers.filter { !$0.isSelf }.map(\.name))
-        let after = Set(peers.filter { !$0.isSelf }.map(\.name))
-        for name in after.subtracting(before).sorted() { record(.info, "instance \(name) joined the group") }
-        for name in before.subtracting(after).sorted() { record(.info, "instance \(name) left the group") }
-        self.peers = peers
-        publish(.peersChanged(peers))
+    static func describePush(_ snapshot: QueueSnapshot) -> String {
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        return "queue push #\(snapshot.sequence): \(counted(snapshot.queues.count, "title")), "
+            + counted(snapshot.customerCount, "customer")
     }
 
     // MARK: Reading
@@ -528,7 +343,7 @@ public actor Monitor {
         return stream
     }
 
-    private func unsubscribe(_ id: Int) { subscribers[id] = nil }
+    func unsubscribe(_ id: Int) { subscribers[id] = nil }
 
     /// Ends every change stream, for shutdown.
     public func finishChanges() {
@@ -536,7 +351,7 @@ public actor Monitor {
         subscribers = [:]
     }
 
-    private func publish(_ change: MonitorChange) {
+    func publish(_ change: MonitorChange) {
         for continuation in subscribers.values { continuation.yield(change) }
         switch change {
         case .booked, .delivered, .deliveryFailed, .requeued:
@@ -552,7 +367,7 @@ public actor Monitor {
         publish(.note(activity[activity.count - 1]))
     }
 
-    private func record(_ kind: ActivityEntry.Kind, _ text: String) {
+    func record(_ kind: ActivityEntry.Kind, _ text: String) {
         activity.append(ActivityEntry(time: now(), kind: kind, text: text))
         if activity.count > Self.activityLimit * 2 { activity.removeFirst(activity.count - Self.activityLimit) }
     }

@@ -103,8 +103,8 @@ public final class OrchestratorLink: Service, Sendable {
                     if claimed { try? await monitor.refresh() }
                     await monitor.updateLink { $0.standby = !claimed }
                     if claimed || sending != nil {
-                        await monitor.note(.info, claimed ? "this instance delivers the outbox"
-                                                          : "standby: another instance delivers the outbox")
+                        await monitor.note(.info, claimed ? "this instance sends the booking events now"
+                                                          : "standby: another instance sends the booking events")
                     }
                     sending = claimed
                 }

@@ -185,11 +185,13 @@ import Testing
                                    PeerInstance(name: "db2:5039", isSelf: true, isSender: false)])
         await monitor.updateLink { $0.standby = true }
         let grid = await ConsoleFixture.frame(monitor, size: Size(width: 200, height: 40))
-        #expect(grid.lines[0].contains("link: standby, another instance sends → http://127.0.0.1:5012"))
+        #expect(grid.lines[0].contains("link: standby, db1:5039 sends → http://127.0.0.1:5012"))
         let header = grid.lines[0] + grid.lines[1]
         #expect(header.contains("store in-memory"))
         #expect(header.contains("instances db1:5039 sends, db2:5039 (this)"))
-        #expect(await monitor.snapshotNow().activity.contains { $0.text == "instance db1:5039 joined the group" })
+        #expect(await monitor.snapshotNow().activity.contains { $0.text == "instances of the group: db1:5039, db2:5039 (this)" })
+        await monitor.updatePeers([PeerInstance(name: "db2:5039", isSelf: true, isSender: true)])
+        #expect(await monitor.snapshotNow().activity.contains { $0.text == "instance db1:5039 left the group" })
     }
 
     @Test func headerShowsLinkStatePausedAndOutboxAge() async throws {

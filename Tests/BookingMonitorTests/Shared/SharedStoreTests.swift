@@ -100,8 +100,8 @@ struct SharedStoreTests {
         var iterator = changes.makeAsyncIterator()
         // The 100 ms bound itself is a figure of BENCHMARKS.md (`booking-bench shared`, on a
         // quiet machine): a timed assertion flakes while the rest of the suite loads both cores.
-        // Here: every booking arrives, and fast enough that it cannot be a timer's doing (B has
-        // none that reads the store; a one-second poll would give a median near 500 ms).
+        // Here: every booking arrives, each announced by a NOTIFY (B has no timer that reads
+        // the store), and the median stays far from a hang.
         var delays: [Double] = [], commits: [Double] = []
         func milliseconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
@@ -118,9 +118,10 @@ struct SharedStoreTests {
         let median = delays.sorted()[delays.count / 2]
         let commit = commits.sorted()[commits.count / 2]
         print("A's booking on B's change stream: median \(String(format: "%.2f", median)) ms, max \(String(format: "%.2f", delays.max()!)) ms over \(delays.count); A's own commit: median \(String(format: "%.2f", commit)) ms")
-        #expect(median < 250, "median \(median) ms, A's commit \(commit) ms")
+        #expect(shared.notificationsReceived >= copies, "each commit of A announced to B")
+        #expect(median < 1000, "median \(median) ms, A's commit \(commit) ms")
         #expect(await b.currentTotals().bookings == copies)
-        #expect(await b.snapshotNow().activity.contains { $0.text.contains("(another instance)") })
+        #expect(await b.snapshotNow().activity.contains { $0.text.hasPrefix("peer: product 1 → customer 1 ") })
     }
 
     @Test("one sender at a time: the role passes on when the holder's session ends")

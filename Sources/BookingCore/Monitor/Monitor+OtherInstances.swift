@@ -1,0 +1,95 @@
+import Foundation
+
+/// Catching up with the other instances of a shared store.
+extension Monitor {
+    /// One transaction of the store; a shared store first brings memory up to date (under its
+    /// lock), so `body` plans on what every instance has committed.
+    func transact<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try store.write(catchUp: { delta in catchUp(delta) }, body)
+    }
+
+    /// Reads what other instances committed and applies it: a shared store notifies every
+    /// instance after each commit (PostgreSQL NOTIFY), and the instance calls this.
+    public func refresh() throws {
+        if let delta = try store.changes() { catchUp(delta) }
+    }
+
+    /// Applies another instance's committed changes to memory and publishes them, as if they
+    /// had happened here.
+    func catchUp(_ delta: StoreDelta) {
+        var added = false
+        for product in delta.products {
+            if let index = indexById[product.id] {
+                // An operator's or the API's flip there (a booking is recorded with its event below).
+                if product.bookedBy == nil, products[index].isAvailable != product.isAvailable {
+                    record(.operatorAction, "peer: product \(product.id) \(product.isAvailable ? "available" : "unavailable")")
+                }
+                apply(product)
+                publish(.productChanged(product))
+            } else {
+                products.append(product)
+                added = true
+            }
+        }
+        if added {
+            products.sort { $0.id < $1.id }
+            productsVersion += 1
+            reindex()
+        }
+        if let next = delta.snapshot {
+            snapshot = next
+            bookedFromSnapshot = []
+            reindexQueues()
+            record(.queue, "peer: " + Self.describePush(next))
+            publish(.queuesReplaced(next))
+        }
+        var requeued = 0
+        for event in delta.events {
+            let booking = event.booking
+            let sequence = booking.sequence
+            if booking.snapshotSequence == snapshot.sequence { bookedFromSnapshot.insert(booking.customerTitle) }
+            if sequence > lastBookingSequence {
+                lastBookingSequence = sequence
+                record(.booking, "peer: product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
+                publish(.booked(booking))
+            }
+            let known = outbox[sequence]
+            if known?.state == .parked { parkedCount -= 1 }
+            switch event.state {
+            case .delivered:
+                guard known != nil else { continue }
+                outbox[sequence] = nil
+                record(.delivery, "peer: delivered: customer \(booking.customerId) «\(booking.title)»")
+                undelivered[booking.customerTitle, default: 1] -= 1
+                if undelivered[booking.customerTitle] == 0 { undelivered[booking.customerTitle] = nil }
+                publish(.delivered(bookingId: booking.id))
+            case .pending, .parked:
+                if known == nil { undelivered[booking.customerTitle, default: 0] += 1 }
+                if known?.state == .parked, event.state == .pending { requeued += 1 }
+                outbox[sequence] = event
+                if event.state == .parked { parkedCount += 1 } else { enqueuePending(sequence) }
+            }
+        }
+        // Wakes this instance's link when it is the sender.
+        if requeued > 0 { publish(.requeued(count: requeued)) }
+        totals = delta.totals
+    }
+
+    /// The group's live instances, from a shared store's presence check.
+    public func updatePeers(_ peers: [PeerInstance]) {
+        guard peers != self.peers else { return }
+        if self.peers.isEmpty {
+            record(.info, "instances of the group: " + peers.map { $0.name + ($0.isSelf ? " (this)" : "") }
+                .joined(separator: ", "))
+            self.peers = peers
+            publish(.peersChanged(peers))
+            return
+        }
+        let before = Set(self.peers.filter { !$0.isSelf }.map(\.name))
+        let after = Set(peers.filter { !$0.isSelf }.map(\.name))
+        for name in after.subtracting(before).sorted() { record(.info, "instance \(name) joined the group") }
+        for name in before.subtracting(after).sorted() { record(.info, "instance \(name) left the group") }
+        self.peers = peers
+        publish(.peersChanged(peers))
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The outbox: what the Orchestrator link sends, and what became of it.
+extension Monitor {
+    /// Pending events in booking order: what the Orchestrator link sends next.
+    public func pendingEvents(limit: Int = 100) -> [OutboxEvent] {
+        var result: [OutboxEvent] = []
+        var index = pendingHead
+        while index < pendingOrder.count, result.count < limit {
+            if let event = outbox[pendingOrder[index]], event.state == .pending {
+                result.append(event)
+            } else if index == pendingHead {
+                pendingHead += 1
+            }
+            index += 1
+        }
+        if pendingHead > 1024, pendingHead * 2 > pendingOrder.count {
+            pendingOrder.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+        return result
+    }
+
+    public func markDelivered(sequence: Int64) throws {
+        guard outbox[sequence] != nil || store.isShared else { return }
+        let delivered = try transact { tx -> OutboxEvent? in
+            guard var event = outbox[sequence], event.state != .delivered else { return nil }
+            event.state = .delivered
+            event.attempts += 1
+            event.lastAttemptAt = now()
+            event.deliveredAt = event.lastAttemptAt
+            event.lastError = nil
+            try tx.updateOutbox(event)
+            return event
+        }
+        guard let event = delivered else { return }
+        if outbox[sequence]?.state == .parked { parkedCount -= 1 }
+        outbox[sequence] = nil
+        let key = event.booking.customerTitle
+        undelivered[key, default: 1] -= 1
+        if undelivered[key] == 0 { undelivered[key] = nil }
+        totals.delivered += 1
+        link.lastDeliveryAt = event.deliveredAt
+        record(.delivery, "delivered: customer \(event.booking.customerId) «\(event.booking.title)»")
+        publish(.delivered(bookingId: event.booking.id))
+        // A delivered event unblocks its customer for the next snapshot; a push that arrived
+        // while the event was in flight may now allow more bookings.
+        book(titles: [event.booking.title])
+    }
+
+    /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.
+    public func recordFailure(sequence: Int64, error: String, park: Bool) throws {
+        let failed = try transact { tx -> OutboxEvent? in
+            guard var event = outbox[sequence], event.state == .pending else { return nil }
+            event.attempts += 1
+            event.lastAttemptAt = now()
+            event.lastError = error
+            if park { event.state = .parked }
+            try tx.updateOutbox(event)
+            return event
+        }
+        guard let event = failed else { return }
+        outbox[sequence] = event
+        if park { parkedCount += 1 }
+        if park {
+            record(.failure, "parked after \(event.attempts) attempts: customer \(event.booking.customerId) «\(event.booking.title)»: \(error)")
+        }
+        publish(.deliveryFailed(bookingId: event.booking.id, error: error, parked: park))
+    }
+
+    /// Sends parked events again: one by booking id, or all. Returns how many were requeued.
+    @discardableResult
+    public func requeueParked(bookingId: String? = nil) throws -> Int {
+        let events = try transact { tx -> [OutboxEvent] in
+            var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
+            if let bookingId, events.isEmpty {
+                guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
+                    throw MonitorError.unknownBooking(bookingId)
+                }
+            }
+            for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
+            for event in events { try tx.updateOutbox(event) }
+            return events
+        }
+        for event in events {
+            outbox[event.booking.sequence] = event
+            parkedCount -= 1
+            enqueuePending(event.booking.sequence)
+        }
+        record(.operatorAction, "requeued \(events.count) parked event(s)")
+        publish(.requeued(count: events.count))
+        return events.count
+    }
+
+    public func updateLink(_ change: (inout LinkStatus) -> Void) {
+        var updated = link
+        change(&updated)
+        guard updated != link else { return }
+        let wasError = link.lastError
+        link = updated
+        if let error = updated.lastError, error != wasError { record(.failure, "orchestrator: \(error)") }
+        publish(.linkChanged(updated))
+    }
+
+    /// Inserts a pending event's sequence into `pendingOrder`, keeping it ascending.
+    func enqueuePending(_ sequence: Int64) {
+        if pendingOrder.last.map({ $0 < sequence }) ?? true {
+            pendingOrder.append(sequence)
+            return
+        }
+        let position = pendingOrder[pendingHead...].partitioningIndex { $0 >= sequence }
+        if position == pendingOrder.endIndex || pendingOrder[position] != sequence {
+            pendingOrder.insert(sequence, at: position)
+        }
+    }
+}
