@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// A small seeded generator (SplitMix64), so a generated test case that fails is reproducible.
 struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
@@ -12,3 +15,20 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Runs `body` with the process's LC_CTYPE set to C.UTF-8, then restores it. The locale is
+/// process-wide and tests run in parallel: every test that changes it goes through here.
+func withUTF8Locale<T>(_ body: () throws -> T) throws -> T {
+    try localeLock.withLock { _ in
+        let saved = String(cString: setlocale(LC_CTYPE, nil))
+        defer { setlocale(LC_CTYPE, saved) }
+        guard setlocale(LC_CTYPE, "C.UTF-8") != nil else { throw LocaleUnavailable() }
+        return try body()
+    }
+}
+
+struct LocaleUnavailable: Error, CustomStringConvertible {
+    var description: String { "the C.UTF-8 locale is not available" }
+}
+
+private let localeLock = Mutex(())
