@@ -45,7 +45,8 @@ struct FrameBench: AsyncParsableCommand {
             renderTimes.append(elapsed(since: start))
             if grids.count < 16 { grids.append(grid) }
         }
-        guard let flushTimes = CursesFlushBenchmark.measure(grids, rounds: frames) else {
+        guard let flushTimes = CursesFlushBenchmark.measure(grids, rounds: frames),
+              let fullFlushTimes = CursesFlushBenchmark.measure(grids, rounds: frames, everyCell: true) else {
             throw ValidationError("curses could not start on /dev/null")
         }
         func ms(_ samples: [Double]) -> Percentiles { Percentiles(samples.map { $0 * 1000 }) }
@@ -62,5 +63,7 @@ struct FrameBench: AsyncParsableCommand {
         for (name, p) in parts { print("| \(name) | \(format(p.p50)) | \(format(p.p99)) |") }
         let t = Percentiles(total)
         print("| **whole frame** | **\(format(t.p50))** | **\(format(t.p99))** |")
+        let full = ms(fullFlushTimes)
+        print("| flush copying every cell (first frame, after a resize) | \(format(full.p50)) | \(format(full.p99)) |")
     }
 }

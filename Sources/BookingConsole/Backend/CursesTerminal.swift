@@ -126,11 +126,14 @@ public final class CursesTerminal: Sendable {
             let polled = poll(&fds, nfds_t(fds.count), -1)
             if polled < 0, errno != EINTR { break }
             drainWakePipe()
-            readKeys(&size)
+            // A resize reallocates curses' screen (cutting what no longer fits), even when it
+            // ends at the size painted last: the next paint copies every cell.
+            if readKeys(&size) { painter.invalidate() }
             let newSize = currentSize()
             if newSize != size {
                 size = newSize
                 continuation.yield(.resized(size))
+                painter.invalidate()
             }
             let (grid, stopping) = mailbox.withLock { mailbox -> (Grid?, Bool) in
                 defer { mailbox.grid = nil }
@@ -165,14 +168,17 @@ public final class CursesTerminal: Sendable {
         while read(wakeRead, &buffer, buffer.count) > 0 {}
     }
 
-    private func readKeys(_ size: inout Size) {
+    /// Reads the keys waiting; true when a resize was among them.
+    private func readKeys(_ size: inout Size) -> Bool {
         var value: wint_t = 0
+        var resized = false
         while true {
             let code = wget_wch(bm_stdscr(), &value)
-            if code == ERR { return }
+            if code == ERR { return resized }
             if code == bm_key_code_yes(), Int32(value) == KEY_RESIZE {
                 size = currentSize()
                 continuation.yield(.resized(size))
+                resized = true
                 continue
             }
             if let key = CursesKeys.key(code: code, value: value) { continuation.yield(.key(key)) }

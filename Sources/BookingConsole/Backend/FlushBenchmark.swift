@@ -6,7 +6,9 @@ import Foundation
 /// without a terminal emulator drawing it.
 public enum CursesFlushBenchmark {
     /// Paints `grids` in turn, `rounds` times in all; returns the seconds each paint took.
-    public static func measure(_ grids: [Grid], rounds: Int) -> [Double]? {
+    /// `everyCell`: the painter forgets the screen before each paint and copies every cell,
+    /// as on the first frame and after a resize.
+    public static func measure(_ grids: [Grid], rounds: Int, everyCell: Bool = false) -> [Double]? {
         guard let first = grids.first else { return [] }
         setenv("LINES", "\(first.height)", 1)
         setenv("COLUMNS", "\(first.width)", 1)
@@ -21,6 +23,7 @@ public enum CursesFlushBenchmark {
         var seconds: [Double] = []
         seconds.reserveCapacity(rounds)
         for round in 0..<rounds {
+            if everyCell { painter.invalidate() }
             let start = DispatchTime.now().uptimeNanoseconds
             painter.paint(grids[round % grids.count])
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -26,7 +26,7 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        SimpleText.count(text) ?? text.reduce(0) { $0 + of($1) }
     }
 
     // East Asian Width W and F (Unicode 15), as glibc 2.36 classifies them.

@@ -25,6 +25,22 @@ public struct Grid: Sendable, Equatable {
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
+        // Only the scalars that can land in the grid, and the one after them (it could be a
+        // combining mark joining the last), decide whether the simple path applies.
+        if x >= 0, SimpleText.count(text, upTo: end - x + 1) != nil {
+            var column = x
+            for scalar in text.unicodeScalars {
+                guard column < end else { break }
+                put(scalar, at: column, y: y, style: style)
+                column += 1
+            }
+            return max(0, column - x)
+        }
+        return writeCharacters(text, x: x, y: y, style: style, end: end)
+    }
+
+    /// The general case, one grapheme cluster (`Character`) at a time.
+    mutating func writeCharacters(_ text: some StringProtocol, x: Int, y: Int, style: Style, end: Int) -> Int {
         var column = x
         for character in text {
             guard column < end else { break }
@@ -36,7 +52,7 @@ public struct Grid: Sendable, Equatable {
                 if column > x, column - 1 >= 0 {
                     var back = column - 1
                     while back > 0, self[back, y].isContinuation { back -= 1 }
-                    self[back, y].symbol += symbol
+                    for scalar in symbol.unicodeScalars { self[back, y].append(scalar) }
                     continue
                 }
                 symbol = " " + symbol
@@ -44,7 +60,7 @@ public struct Grid: Sendable, Equatable {
             }
             if column + columns > end {
                 // A wide character cut by the edge: pad instead of splitting it.
-                if column >= 0 { self[column, y] = Cell(symbol: " ", style: style) }
+                if column >= 0 { self[column, y] = Cell(" ", style: style) }
                 column += 1
                 break
             }
@@ -65,8 +81,52 @@ public struct Grid: Sendable, Equatable {
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style = .plain,
                                columns: Int, ellipsis: String = "…", alignRight: Bool = false) {
         guard columns > 0 else { return }
+        // The same cells as writing `Text.fit(text, …)`, without building that string.
+        if y >= 0, y < height, x >= 0, let count = SimpleText.count(text),
+           let ellipsisCount = SimpleText.count(ellipsis), count <= columns || columns > ellipsisCount {
+            let end = min(width, x + columns)
+            var column = x
+            if count <= columns {
+                if alignRight { column = putSpaces(from: column, count: columns - count, end: end, y: y, style: style) }
+                for scalar in text.unicodeScalars where column < end {
+                    put(scalar, at: column, y: y, style: style)
+                    column += 1
+                }
+                if !alignRight { putSpaces(from: column, count: columns - count, end: end, y: y, style: style) }
+            } else {
+                var room = columns - ellipsisCount
+                for scalar in text.unicodeScalars where room > 0 && column < end {
+                    put(scalar, at: column, y: y, style: style)
+                    column += 1
+                    room -= 1
+                }
+                for scalar in ellipsis.unicodeScalars where column < end {
+                    put(scalar, at: column, y: y, style: style)
+                    column += 1
+                }
+            }
+            return
+        }
         let fitted = Text.fit(String(text), columns: columns, ellipsis: ellipsis, alignRight: alignRight)
         write(fitted, x: x, y: y, style: style, limit: columns)
+    }
+
+    /// One single-column scalar at (column, y), which must be inside the grid; controls as `?`.
+    private mutating func put(_ scalar: Unicode.Scalar, at column: Int, y: Int, style: Style) {
+        let index = y * width + column
+        if cells[index].width != 1 { clearWide(at: column, y: y) }
+        let value = scalar.value
+        cells[index] = Cell(value < 0x20 || value == 0x7F ? "?" : scalar, style: style)
+    }
+
+    @discardableResult
+    private mutating func putSpaces(from column: Int, count: Int, end: Int, y: Int, style: Style) -> Int {
+        var column = column
+        for _ in 0..<max(0, count) where column < end {
+            put(" ", at: column, y: y, style: style)
+            column += 1
+        }
+        return column
     }
 
     /// Fills a rectangle with `symbol` (a one-column character).
@@ -74,8 +134,9 @@ public struct Grid: Sendable, Equatable {
         let x0 = max(0, x), y0 = max(0, y)
         let x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
+        let cell = Cell(symbol: symbol, style: style)
         for row in y0..<y1 {
-            for column in x0..<x1 { self[column, row] = Cell(symbol: symbol, style: style) }
+            for column in x0..<x1 { cells[row * width + column] = cell }
         }
     }
 
@@ -89,9 +150,9 @@ public struct Grid: Sendable, Equatable {
     private mutating func clearWide(at column: Int, y: Int) {
         let cell = self[column, y]
         if cell.isContinuation, column > 0 {
-            self[column - 1, y] = Cell(symbol: " ", style: self[column - 1, y].style)
+            self[column - 1, y] = Cell(" ", style: self[column - 1, y].style)
         } else if cell.width == 2, column + 1 < width {
-            self[column + 1, y] = Cell(symbol: " ", style: cell.style)
+            self[column + 1, y] = Cell(" ", style: cell.style)
         }
     }
 
@@ -101,7 +162,10 @@ public struct Grid: Sendable, Equatable {
     /// always `width`.
     public func line(_ y: Int) -> String {
         var text = ""
-        for x in 0..<width { text += self[x, y].symbol }
+        for x in 0..<width {
+            let cell = self[x, y]
+            for index in 0..<cell.scalarCount { text.unicodeScalars.append(cell.scalar(at: index)) }
+        }
         return text
     }
 
@@ -138,6 +202,12 @@ public enum Text {
 
     /// The longest prefix of `text` that fits in `columns`.
     public static func prefix(_ text: String, columns: Int) -> String {
+        if SimpleText.count(text, upTo: columns + 1) != nil {
+            // One column per scalar; the scalar after the last one taken cannot join it.
+            var result = ""
+            result.unicodeScalars.append(contentsOf: text.unicodeScalars.prefix(max(0, columns)))
+            return result
+        }
         var used = 0
         var result = ""
         for character in text {

@@ -30,7 +30,7 @@ struct Header {
         second.pair("outbox", outbox, first: true)
         if let received = snapshot.queues.receivedAt {
             second.pair("last push", "\(Clock.time(received, in: settings.timeZone)) #\(snapshot.queues.sequence): "
-                        + "\(snapshot.queues.customerCount) in \(snapshot.queues.queues.count) queues")
+                        + "\(model.queueCustomerCount) in \(snapshot.queues.queues.count) queues")
         } else {
             second.pair("last push", "none yet")
         }

@@ -12,7 +12,7 @@ struct QueuesPane {
         let focused = state.focus == .queues
         let queues = model.snapshot.queues.queues
         let cursor = state.cursor(.queues)
-        let customers = model.snapshot.queues.customerCount
+        let customers = model.queueCustomerCount
         grid.box(rect, title: "2 Queues \(queues.count) titles, \(customers) customers",
                  note: queues.isEmpty ? nil : "\(cursor.selected + 1)/\(queues.count)", focused: focused, theme: theme)
         let inner = rect.inner
@@ -43,9 +43,21 @@ struct QueuesPane {
             x += 2
             grid.write(queue.title, x: x, y: y, style: style, columns: titleWidth, ellipsis: theme.ellipsis)
             x += titleWidth + 1
-            let list = "\(queue.customers.count): " + queue.customers.map(String.init).joined(separator: " ")
-            grid.write(list, x: x, y: y, style: style.with { $0.underline = false },
-                       columns: max(0, inner.x + inner.width - x), ellipsis: theme.ellipsis)
+            let columns = max(0, inner.x + inner.width - x)
+            grid.write(Self.customerList(queue.customers, columns: columns), x: x, y: y,
+                       style: style.with { $0.underline = false }, columns: columns, ellipsis: theme.ellipsis)
         }
+    }
+
+    /// "3: 7 12 40", only as long as `columns` needs: one character more than fits, so that
+    /// fitting it still cuts with an ellipsis. A queue can hold thousands of customers.
+    static func customerList(_ customers: [Int32], columns: Int) -> String {
+        var list = "\(customers.count): "
+        for (index, customer) in customers.enumerated() {
+            guard list.utf8.count <= columns else { break }
+            if index > 0 { list += " " }
+            list += String(customer)
+        }
+        return list.utf8.count > columns + 1 ? String(list.prefix(columns + 1)) : list
     }
 }

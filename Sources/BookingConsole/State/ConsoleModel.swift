@@ -11,7 +11,9 @@ public struct ConsoleModel: Sendable {
     public private(set) var queueLengths: [String: Int]
     /// The widest queue title in columns, for the Queues pane's first column.
     public private(set) var queueTitleWidth = 0
-    /// The queue snapshot `queueLengths` and `queueTitleWidth` were derived from: a snapshot
+    /// Customers in all queues (`snapshot.queues.customerCount`, which walks every queue).
+    public private(set) var queueCustomerCount = 0
+    /// The queue snapshot `queueLengths`, `queueTitleWidth` and `queueCustomerCount` were derived from: a snapshot
     /// with 1M entries costs milliseconds to walk, so it is walked once per push, not per frame.
     private var queueSequence: Int64 = -1
     /// Titles folded for matching (lower case, no diacritics), aligned with
@@ -46,12 +48,15 @@ public struct ConsoleModel: Sendable {
         var lengths: [String: Int] = [:]
         lengths.reserveCapacity(snapshot.queues.queues.count)
         var width = 0
+        var customers = 0
         for queue in snapshot.queues.queues {
             lengths[queue.title, default: 0] += queue.customers.count
             width = max(width, DisplayWidth.of(queue.title))
+            customers += queue.customers.count
         }
         queueLengths = lengths
         queueTitleWidth = width
+        queueCustomerCount = customers
     }
 
     /// Rows of the Products pane (after the filter).

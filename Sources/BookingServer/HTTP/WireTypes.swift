@@ -75,18 +75,28 @@ struct PascalQueueBody: Decodable {
 }
 
 enum SetQueueBody {
-    /// PascalCase first; anything else (other key cases, and every mistake, so that the error
-    /// names the field) goes through the case-insensitive decoder.
+    /// The byte-level parser first (the Orchestrator's exact shape); anything it is not sure
+    /// about goes through Foundation, so errors and unusual input are handled as before.
     static func decode(_ data: Data) throws(InputError) -> [CustomerQueue] {
         let queues: [CustomerQueue]
-        if let pascal = try? JSONDecoder().decode([PascalQueueBody].self, from: data) {
-            queues = pascal.map { CustomerQueue(title: $0.Title, customers: $0.Customers.map(\.CustomerId)) }
+        if let parsed = data.withUnsafeBytes(SetQueueParser.parse) {
+            queues = parsed
         } else {
-            queues = try LenientJSON.decode([QueueBody].self, from: data)
-                .map { CustomerQueue(title: $0.title, customers: $0.customers.map(\.customerId)) }
+            queues = try decodeWithFoundation(data)
         }
         try validate(queues)
         return queues
+    }
+
+    /// PascalCase first; anything else (other key cases, and every mistake, so that the error
+    /// names the field) goes through the case-insensitive decoder. What `SetQueueParser` must
+    /// agree with.
+    static func decodeWithFoundation(_ data: Data) throws(InputError) -> [CustomerQueue] {
+        if let pascal = try? JSONDecoder().decode([PascalQueueBody].self, from: data) {
+            return pascal.map { CustomerQueue(title: $0.Title, customers: $0.Customers.map(\.CustomerId)) }
+        }
+        return try LenientJSON.decode([QueueBody].self, from: data)
+            .map { CustomerQueue(title: $0.title, customers: $0.customers.map(\.customerId)) }
     }
 
     /// Beyond the shape: a title appears once.

@@ -17,9 +17,10 @@ import Testing
     /// The pure width table agrees with glibc's wcwidth (what ncursesw uses) on every
     /// character of the scripts the catalogs use.
     @Test func agreesWithGlibcWcwidth() throws {
-        let saved = String(cString: setlocale(LC_CTYPE, nil))
-        defer { setlocale(LC_CTYPE, saved) }
-        try #require(setlocale(LC_CTYPE, "C.UTF-8") != nil)
+        try withUTF8Locale { try compareWithWcwidth() }
+    }
+
+    private func compareWithWcwidth() throws {
         let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0xA0...0x24F, 0x300...0x36F, 0x400...0x4FF, 0x2500...0x257F,
                                              0x3040...0x30FF, 0x4E00...0x4FFF, 0xAC00...0xAD00, 0xFF01...0xFF65]
         var mismatches: [String] = []
