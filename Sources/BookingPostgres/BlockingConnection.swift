@@ -1,3 +1,4 @@
+import BookingCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -34,8 +35,13 @@ final class BlockingConnection: @unchecked Sendable {
     @discardableResult
     func with<T>(_ body: (Session) throws -> T) throws -> T {
         try lock.withLock {
-            let connection = try current()
-            return try body(Session(connection: connection, logger: logger))
+            do {
+                let connection = try current()
+                return try body(Session(connection: connection, logger: logger))
+            } catch let error as PSQLError where error.serverInfo == nil {
+                // No answer from the server (refused, reset, closed): say so plainly.
+                throw StoreError.unreachable(PostgresErrors.describe(error))
+            }
         }
     }
 

@@ -6,7 +6,11 @@ public enum PostgresErrors {
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] { return message }
-        if let underlying = error.underlying { return "\(underlying)" }
+        if let underlying = error.underlying {
+            let text = "\(underlying)"
+            if text.contains("Connection refused") { return "connection refused: is PostgreSQL running there?" }
+            return text
+        }
         return "\(error.code)"
     }
 }

@@ -14,7 +14,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) throws(InvalidURL) {
         guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else { return nil }
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
-            throw InvalidURL(text: text, problem: "it has no host")
+            throw InvalidURL(text: text, problem: "it has no host, or its port is not a number")
         }
         if components.port == nil, text.dropFirst(text.hasPrefix("postgres://") ? 11 : 13).contains(":"),
            !(components.user != nil && components.password != nil) {

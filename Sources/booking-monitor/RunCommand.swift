@@ -196,6 +196,8 @@ enum Bootstrap {
                 let store = try PostgresStore(url: url, group: options.group, instance: options.instanceName, logger: logger)
                 monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
                 shared = SharedGroup(store: store, instance: options.instanceName, logger: logger)
+            } catch StoreError.unreachable(let reason) {
+                throw Fatal("\(url): cannot open the database: \(reason)")
             } catch let error as StoreError {
                 throw Fatal(error.description)
             } catch {

@@ -59,6 +59,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notAvailable(productId: Int32)
     case corruptSnapshot
     case wrongGroup(store: String, stored: String, wanted: String)
+    /// A shared store's server cannot be reached; the next call tries to connect again.
+    case unreachable(String)
 
     public var description: String {
         switch self {
@@ -66,6 +68,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "product \(id) is not available in the store (already booked?); nothing was written"
         case .corruptSnapshot:
             return "the stored queue snapshot is corrupt"
+        case .unreachable(let reason):
+            return "the database cannot be reached (\(reason)); the change may not have been made, send it again"
         case .wrongGroup(let store, let stored, let wanted):
             return "\(store) holds group \"\(stored)\", not \"\(wanted)\": give --group \(stored), or another database"
         }

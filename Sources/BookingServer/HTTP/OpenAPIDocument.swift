@@ -54,6 +54,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/switch-state/{id}:
     put:
       operationId: switchState
@@ -84,6 +86,8 @@ paths:
           $ref: "#/components/responses/NotFound"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/set-queue:
     post:
       operationId: setQueue
@@ -115,6 +119,8 @@ paths:
           $ref: "#/components/responses/TooLarge"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/get-queues-list:
     get:
       operationId: getQueuesList
@@ -135,6 +141,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/link:
     get:
       operationId: getLink
@@ -151,6 +159,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/outbox:
     get:
       operationId: getOutbox
@@ -179,6 +189,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/outbox/retry:
     post:
       operationId: retryParked
@@ -195,6 +207,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/outbox/{bookingId}/retry:
     post:
       operationId: retryOne
@@ -220,6 +234,8 @@ paths:
           $ref: "#/components/responses/NotFound"
         "500":
           $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /health/live:
     get:
       operationId: live
@@ -423,6 +439,14 @@ components:
             $ref: "#/components/schemas/Problem"
     TooLarge:
       description: The body is larger than `--max-body`; nothing changed.
+      content:
+        application/problem+json:
+          schema:
+            $ref: "#/components/schemas/Problem"
+    StoreUnavailable:
+      description: >-
+        Only with a shared PostgreSQL store: the database cannot be reached. A change may not
+        have been made; send it again. The monitor reconnects by itself.
       content:
         application/problem+json:
           schema:

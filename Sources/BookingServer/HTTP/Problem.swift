@@ -51,6 +51,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(error.status, detail)
         } catch let error as MonitorError {
             throw Problem(.notFound, error.description, field: "id")
+        } catch let error as StoreError {
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            if case .unreachable = error { throw Problem(.serviceUnavailable, error.description) }
+            throw Problem(.internalServerError, "the monitor could not complete the request; see its log")
         } catch {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
             throw Problem(.internalServerError, "the monitor could not complete the request; see its log")
