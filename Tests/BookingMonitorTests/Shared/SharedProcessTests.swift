@@ -63,29 +63,61 @@ struct SharedProcessTests {
         }
     }
 
+    /// A sink, then instance a (which takes the sender role) and b (on standby) of one group
+    /// on a fresh database, each with the catalog; queues pushed to `pushTo` and seen by both.
+    struct Pair {
+        let dir: TempDir
+        let db: PostgresURL
+        let sink: OrchestratorStandIn
+        let a: Instance
+        let b: Instance
+        /// Each title's queue, in order.
+        let order: [String: [Int32]]
+
+        static func launch(titles: Int, copies: Int, customers: Int, sinkDelay: Double? = nil,
+                           pushTo: KeyPath<Pair, Instance> = \.a) async throws -> Pair {
+            let dir = try TempDir()
+            let db = try await TestPostgres.freshDatabase()
+            let catalog = try SharedProcessTests.setUp(dir, titles: titles, copies: copies)
+            let sink = try OrchestratorStandIn()
+            sink.state.withLock { $0.acceptAll = true }
+            if let sinkDelay { sink.setFault(.slow(sinkDelay)) }
+            try await sink.start()
+            func start(_ name: String, standby: Bool) async throws -> Instance {
+                let instance = try SharedProcessTests.start(name, db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+                try await eventually("\(name) ready") { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
+                try await eventually("\(name) \(standby ? "on standby" : "sends")") {
+                    (await SharedProcessTests.link(instance))?["standby"] as? Bool == standby
+                }
+                return instance
+            }
+            let a = try await start("a", standby: false)
+            let b = try await start("b", standby: true)
+            let (body, order) = SharedProcessTests.queues(titles: titles, customers: customers)
+            let pair = Pair(dir: dir, db: db, sink: sink, a: a, b: b, order: order)
+            let target = pair[keyPath: pushTo], other = pushTo == \Pair.a ? b : a
+            #expect(try await TestHTTP.request(.POST, target.url + "/administration/set-queue", body: body).status == 200)
+            try await eventually("the push reaches the other instance") {
+                ((try? await TestHTTP.get(other.url + "/administration/get-queues-list").json() as? [Any])?.count) == titles
+            }
+            return pair
+        }
+
+        func stop() {
+            if a.child.process.isRunning { _ = a.child.terminate() }
+            if b.child.process.isRunning { _ = b.child.terminate() }
+            let sink = sink
+            Task { await sink.stop() }
+            dir.remove()
+        }
+    }
+
     @Test("1,000 flips raced across two instances: each product booked once, each event delivered once, queue order kept")
     func racedAcrossTwoProcesses() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let db = try await TestPostgres.freshDatabase()
         let titles = 10, copies = 100
-        let catalog = try Self.setUp(dir, titles: titles, copies: copies)
-        let sink = try OrchestratorStandIn()
-        sink.state.withLock { $0.acceptAll = true }
-        try await sink.start()
-        defer { Task { await sink.stop() } }
-        let a = try Self.start("a", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
-        defer { _ = a.child.terminate() }
-        let b = try Self.start("b", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
-        defer { _ = b.child.terminate() }
-        for instance in [a, b] {
-            try await eventually("\(instance.url) ready") { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
-        }
-        let (body, order) = Self.queues(titles: titles, customers: copies + 20)
-        #expect(try await TestHTTP.request(.POST, a.url + "/administration/set-queue", body: body).status == 200)
-        try await eventually("B has A's push") {
-            ((try? await TestHTTP.get(b.url + "/administration/get-queues-list").json() as? [Any])?.count) == titles
-        }
+        let pair = try await Pair.launch(titles: titles, copies: copies, customers: copies + 20)
+        defer { pair.stop() }
+        let (a, b, sink, db, order) = (pair.a, pair.b, pair.sink, pair.db, pair.order)
 
         let answered = await Self.flip(Array(1...titles * copies), across: [a, b])
         #expect(answered == titles * copies)
@@ -114,29 +146,12 @@ struct SharedProcessTests {
 
     @Test("SIGKILL the sending instance mid-storm: the other delivers everything that was pending, once")
     func senderKilledMidStorm() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let db = try await TestPostgres.freshDatabase()
         let titles = 8, copies = 50
-        let catalog = try Self.setUp(dir, titles: titles, copies: copies)
-        let sink = try OrchestratorStandIn()
-        sink.state.withLock { $0.acceptAll = true }
-        sink.setFault(.slow(0.01))  // a backlog builds up: the kill finds events pending
-        try await sink.start()
-        defer { Task { await sink.stop() } }
-        let a = try Self.start("a", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
-        defer { _ = a.child.terminate() }
-        try await eventually("a ready") { (try? await TestHTTP.get(a.url + "/health/ready"))?.status == 200 }
-        try await eventually("a sends") { (await Self.link(a))?["standby"] as? Bool == false }
-        let b = try Self.start("b", db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
-        defer { _ = b.child.terminate() }
-        try await eventually("b ready") { (try? await TestHTTP.get(b.url + "/health/ready"))?.status == 200 }
-        try await eventually("b on standby") { (await Self.link(b))?["standby"] as? Bool == true }
-        let (body, _) = Self.queues(titles: titles, customers: copies + 10)
-        #expect(try await TestHTTP.request(.POST, b.url + "/administration/set-queue", body: body).status == 200)
-        try await eventually("a has b's push") {
-            ((try? await TestHTTP.get(a.url + "/administration/get-queues-list").json() as? [Any])?.count) == titles
-        }
+        // A slow sink lets a backlog build up: the kill finds events pending.
+        let pair = try await Pair.launch(titles: titles, copies: copies, customers: copies + 10, sinkDelay: 0.01,
+                                         pushTo: \.b)
+        defer { pair.stop() }
+        let (a, b, sink, db) = (pair.a, pair.b, pair.sink, pair.db)
 
         let storm = Task { await Self.flip(Array(1...titles * copies), across: [a, b]) }
         try await eventually("a delivering") { sink.events.count >= 20 }
