@@ -12,7 +12,10 @@ import Testing
 enum TestPostgres {
     static let server: Result<String, ServerError> = {
         if let url = ProcessInfo.processInfo.environment["BOOKING_MONITOR_TEST_POSTGRES"], !url.isEmpty {
-            return .success(url.hasSuffix("/") ? String(url.dropLast()) : url)
+            guard let parsed = try? PostgresURL(url) else {
+                return .failure(ServerError(message: "BOOKING_MONITOR_TEST_POSTGRES=\(url) is not a postgres:// URL"))
+            }
+            return .success(server(of: parsed))
         }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
@@ -29,9 +32,17 @@ enum TestPostgres {
               url.hasPrefix("postgres://") else {
             return .failure(ServerError(message: "scripts/postgres.sh start failed: \(output)"))
         }
-        // The server URL names the maintenance database; tests create their own beside it.
-        return .success(String(url[..<url.lastIndex(of: "/")!]))
+        guard let parsed = try? PostgresURL(url) else { return .failure(ServerError(message: "not a URL: \(url)")) }
+        return .success(server(of: parsed))
     }()
+
+    /// The server part of a URL (the database it names is the maintenance one; tests create
+    /// their own beside it).
+    private static func server(of url: PostgresURL) -> String {
+        var server = url
+        server.database = ""
+        return String(server.connectionString.dropLast())
+    }
 
     struct ServerError: Error, CustomStringConvertible {
         var message: String
@@ -51,10 +62,15 @@ enum TestPostgres {
     @discardableResult
     static func execute(_ url: String, _ sql: String) async throws -> [[String?]] {
         let parsed = try PostgresURL(url)!
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-                                 database: parsed.database, tls: .disable),
-            id: 1, logger: quietLogger)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: .init(host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+                                     database: parsed.database, tls: .disable),
+                id: 1, logger: quietLogger)
+        } catch {
+            throw ServerError(message: "\(parsed): \(PostgresErrors.describe(error))")
+        }
         do {
             var rows: [[String?]] = []
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger) {
@@ -64,7 +80,7 @@ enum TestPostgres {
             return rows
         } catch {
             try? await connection.close()
-            throw error
+            throw ServerError(message: "\(sql.prefix(60))…: \(PostgresErrors.describe(error))")
         }
     }
 }
