@@ -23,6 +23,12 @@ as_owner() {
 
 case "$command" in
 start)
+    # The server outlives whoever started it: it must not keep their descriptors (a test
+    # runner's pipes and sockets) open, so close everything but stdin, stdout and stderr.
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null || true
+    done
     if [[ -f "$dir/postmaster.pid" ]] && as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
         echo "postgres://postgres@127.0.0.1:$port/postgres"
         exit 0

@@ -19,18 +19,16 @@ enum TestPostgres {
         }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "start"]
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return .failure(ServerError(message: "\(error)")) }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let url = output.split(separator: "\n").last.map(String.init),
-              url.hasPrefix("postgres://") else {
-            return .failure(ServerError(message: "scripts/postgres.sh start failed: \(output)"))
+        // system(3), not Foundation's Process: this runs once, inside a static initializer on a
+        // test thread, and Process.waitUntilExit was seen to hang there while other tests
+        // started children of their own. The output goes to a file, not a pipe another child
+        // could inherit and hold open.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("bm-postgres-\(getpid()).out").path
+        let status = system("/bin/bash '\(script)' start > '\(output)' 2>&1")
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: output)
+        guard let url = text.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+            return .failure(ServerError(message: "scripts/postgres.sh start failed (status \(status)): \(text)"))
         }
         guard let parsed = try? PostgresURL(url) else { return .failure(ServerError(message: "not a URL: \(url)")) }
         return .success(server(of: parsed))
