@@ -42,6 +42,8 @@ struct ConsoleMode {
     static func printOnce(_ options: MonitorOptions, monitor: Monitor) async {
         let settings = settings(options)
         let size = options.size.flatMap(ConsoleSize.parse) ?? ConsoleSize.terminal() ?? Size(width: 120, height: 40)
+        // Nothing here delivers events: say so rather than "link: ok".
+        await monitor.updateLink { $0.notRunning = true }
         let controller = await ConsoleController(monitor: monitor, settings: settings, size: size)
         print(controller.frame().text)
     }

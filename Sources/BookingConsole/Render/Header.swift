@@ -74,6 +74,7 @@ struct Header {
         case .halfOpen:
             return ("link: trying", false, false)
         case .closed:
+            if link.notRunning { return ("link: not running (--once)", false, false) }
             if link.standby {
                 let sender = model.snapshot.peers.first(where: \.isSender).map { settings.theme.text($0.name) } ?? "another instance"
                 return ("link: standby, \(sender) sends", true, false)

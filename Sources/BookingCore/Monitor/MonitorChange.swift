@@ -49,6 +49,8 @@ public struct LinkStatus: Sendable, Equatable {
     public var lastDeliveryAt: Date?
     /// With a shared store: another instance holds the sender role; this one only books.
     public var standby = false
+    /// No link runs in this process (`--once` reads the store and prints).
+    public var notRunning = false
 
     public init(orchestrator: String, breaker: Breaker = .closed, consecutiveFailures: Int = 0,
                 lastError: String? = nil, lastErrorAt: Date? = nil, lastDeliveryAt: Date? = nil) {

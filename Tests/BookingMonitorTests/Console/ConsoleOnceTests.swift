@@ -42,6 +42,7 @@ import Testing
         #expect(result.status == 0, "\(result.errors)")
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 24)
+        #expect(lines[0].contains("link: not running (--once)"), "no link runs: it must not say ok")
         #expect(lines[2].hasPrefix("┌─ 1 Products 14 "))
         #expect(lines[4].hasPrefix("│▶  1 U Война и мир. Том 1"))
         #expect(!result.output.contains("\u{1B}"), "plain text, no escape sequences")
