@@ -24,6 +24,8 @@ public enum MonitorError: Error, Equatable, CustomStringConvertible {
 /// the truth, and the decisions of all instances form one order.
 public actor Monitor {
     public nonisolated let group: String
+    private nonisolated let executor = MonitorExecutor(name: "monitor")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let store: any Store
     let logger: Logger
     let now: @Sendable () -> Date
@@ -90,6 +92,8 @@ public actor Monitor {
         (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
         queueIndex = Self.queueIndexes(loaded.snapshot)
     }
+
+    deinit { executor.stop() }
 
     func reindex() {
         (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
