@@ -27,7 +27,8 @@ start)
     # runner's pipes and sockets) open, so close everything but stdin, stdout and stderr.
     for fd in /proc/$$/fd/*; do
         fd=${fd##*/}
-        [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null || true
+        # No 2> here: bash would park stderr on a high descriptor, which this loop closes.
+        [[ $fd -gt 2 ]] && eval "exec $fd>&-" || true
     done
     if [[ -f "$dir/postmaster.pid" ]] && as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
         echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -38,9 +38,10 @@ final class BlockingConnection: @unchecked Sendable {
             do {
                 let connection = try current()
                 return try body(Session(connection: connection, logger: logger))
-            } catch let error as PSQLError where error.serverInfo == nil {
-                // No answer from the server (refused, reset, closed): say so plainly.
-                throw StoreError.unreachable(PostgresErrors.describe(error))
+            } catch let error as PSQLError {
+                // PSQLError hides what happened on purpose; the store's errors say it.
+                if error.serverInfo == nil { throw StoreError.unreachable(PostgresErrors.describe(error)) }
+                throw StoreError.failed(PostgresErrors.describe(error))
             }
         }
     }

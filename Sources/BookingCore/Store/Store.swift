@@ -61,6 +61,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case wrongGroup(store: String, stored: String, wanted: String)
     /// A shared store's server cannot be reached; the next call tries to connect again.
     case unreachable(String)
+    /// A shared store's server refused a statement (its message and SQLSTATE).
+    case failed(String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "product \(id) is not available in the store (already booked?); nothing was written"
         case .corruptSnapshot:
             return "the stored queue snapshot is corrupt"
+        case .failed(let reason):
+            return "the database refused the change: \(reason)"
         case .unreachable(let reason):
             return "the database cannot be reached (\(reason)); the change may not have been made, send it again"
         case .wrongGroup(let store, let stored, let wanted):

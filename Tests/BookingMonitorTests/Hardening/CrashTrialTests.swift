@@ -48,9 +48,14 @@ struct CrashTrialTests {
         orchestrator.setFault(.slow(0.005))
 
         let first = try ChildProcess(arguments, logTo: dir.file("first.log"))
-        try await eventually("first run ready") { (try? await TestHTTP.get(monitorURL + "/health/ready"))?.status == 200 }
-        try await eventually("queues pushed at start-up") {
-            ((try? await TestHTTP.get(monitorURL + "/administration/get-queues-list").json() as? [Any])?.count) == Self.titles.count
+        do {
+            try await eventually("first run ready") { (try? await TestHTTP.get(monitorURL + "/health/ready"))?.status == 200 }
+            try await eventually("queues pushed at start-up") {
+                ((try? await TestHTTP.get(monitorURL + "/administration/get-queues-list").json() as? [Any])?.count) == Self.titles.count
+            }
+        } catch {
+            print("trial \(number): the monitor did not come up with its queues; its log:\n\(first.log.suffix(3000))")
+            throw error
         }
 
         // The storm: every product made available in a random order by four clients at once,

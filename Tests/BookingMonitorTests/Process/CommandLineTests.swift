@@ -61,7 +61,7 @@ struct CommandLineTests {
         #expect(status == 1)
         #expect(output.split(separator: "\n").count == 1, "\(output)")
         #expect(output.contains("in use by another booking-monitor"), "\(output)")
-        #expect(first.process.isRunning)
+        #expect(first.isRunning)
     }
 
     @Test("a corrupt database file: one line naming it, exit 1")
@@ -99,7 +99,7 @@ struct CommandLineTests {
         #expect(metrics.contains("booking_monitor_delivery_latency_seconds") || metrics.contains("booking_monitor_breaker_state"))
         #expect(metrics.contains(#"http_route="/administration/switch-state/{id}""#))
         #expect(metrics.contains(#"http_response_status_code="404""#))
-        kill(child.process.processIdentifier, SIGTERM)
+        kill(child.pid, SIGTERM)
         let status = try await child.waitForExit()
         #expect(status == 0)
         #expect(child.log.contains("stopped"))

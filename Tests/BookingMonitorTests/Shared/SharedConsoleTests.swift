@@ -10,11 +10,15 @@ struct SharedConsoleTests {
     func consoleOfAStandbyInstance() async throws {
         let db = try await TestPostgres.freshDatabase()
         let pane = try TmuxPane(width: 170, height: 30)
-        defer { pane.kill() }
+        defer {
+            // Quit the console first: a monitor still running keeps the tmux server alive.
+            try? pane.keys("q")
+            pane.kill()
+        }
         let portA = try OrchestratorStandIn.freePort(), portB = try OrchestratorStandIn.freePort()
         let a = try ChildProcess(["--headless", "--db", db.connectionString, "--port", "\(portA)", "--name", "a",
                                   "--orchestrator", "http://127.0.0.1:1"], logTo: pane.directory + "/a.log")
-        defer { if a.process.isRunning { _ = a.terminate() } }
+        defer { if a.isRunning { _ = a.terminate() } }
         let urlA = "http://127.0.0.1:\(portA)"
         try await eventually("a sends") {
             (try? await TestHTTP.get(urlA + "/administration/link").json() as? [String: Any])?["standby"] as? Bool == false
@@ -51,5 +55,7 @@ struct SharedConsoleTests {
             screen.contains("link: ok") && screen.contains("instances b (this) sends")
                 && screen.contains("instance a left the group")
         }
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
     }
 }

@@ -104,8 +104,8 @@ struct SharedProcessTests {
         }
 
         func stop() {
-            if a.child.process.isRunning { _ = a.child.terminate() }
-            if b.child.process.isRunning { _ = b.child.terminate() }
+            if a.child.isRunning { _ = a.child.terminate() }
+            if b.child.isRunning { _ = b.child.terminate() }
             let sink = sink
             Task { await sink.stop() }
             dir.remove()
@@ -158,15 +158,22 @@ struct SharedProcessTests {
         a.child.kill9()
         let killedAt = Date()
         let deliveredBeforeKill = sink.events.count
-        _ = await storm.value
-        try await eventually("b takes over and delivers", within: 60) { sink.events.count > deliveredBeforeKill }
+        try await eventually("b takes the sender role", within: 60) { (await Self.link(b))?["standby"] as? Bool == false }
         let takeover = Date().timeIntervalSince(killedAt)
+        try await eventually("b delivers", within: 60) { sink.events.count > deliveredBeforeKill }
+        let delivering = Date().timeIntervalSince(killedAt)
+        if delivering > 5 {  // for the next reader of a slow run: what b was doing
+            let log = (try? String(contentsOfFile: pair.dir.file("b.log"), encoding: .utf8)) ?? ""
+            print("slow takeover; b's link: \(String(describing: await Self.link(b)))\nb's log:\n\(log.suffix(3000))")
+        }
+        _ = await storm.value
         sink.setFault(.none)
         let rows = try await TestPostgres.execute(db.connectionString, "SELECT id FROM booking ORDER BY sequence")
         #expect(deliveredBeforeKill < rows.count, "the kill came with events pending")
         try await eventually("b drains the outbox", within: 120) { (await Self.link(b))?["pending"] as? Int == 0 }
         let after = try await TestPostgres.execute(db.connectionString, "SELECT id FROM booking ORDER BY sequence")
-        print("sender killed after \(deliveredBeforeKill) of \(after.count) events; b delivered again after \(String(format: "%.2f", takeover)) s")
+        print("sender killed after \(deliveredBeforeKill) of \(after.count) events; b took the role after "
+              + "\(String(format: "%.2f", takeover)) s and delivered after \(String(format: "%.2f", delivering)) s")
         #expect(sink.events.map(\.key) == after.map { $0[0]! }, "every booking delivered once, in booking order")
         // An event a had sent when it died may be sent again, with the same key: the sink
         // applies it once. Nothing else is sent twice.

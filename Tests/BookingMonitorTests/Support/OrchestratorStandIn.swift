@@ -159,7 +159,20 @@ final class OrchestratorStandIn: Sendable {
         serviceGroup.withLock { $0 = nil }
     }
 
+    /// A loopback port nobody listens on now, and never handed out before in this test run:
+    /// the kernel may give a just-closed port again, and two tests starting processes at the
+    /// same moment then collided on it (a monitor that cannot bind never comes up).
     static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = try anyFreePort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func anyFreePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
