@@ -225,7 +225,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 INSERT INTO outbox (booking_sequence, state, changed_version)
                 SELECT sequence, 'pending', \(version) FROM b RETURNING booking_sequence
                 """)
-            guard let sequence = try rows.first?.decode(Int64.self) else { throw StoreError.corruptSnapshot }
+            guard let sequence = try rows.first?.decode(Int64.self) else {
+                throw StoreError.failed("inserting booking \(id) returned no sequence")
+            }
             return sequence
         }
 
@@ -250,7 +252,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         init(_ session: BlockingConnection.Session, forUpdate: Bool = false) throws {
             guard let row = try session.rows("""
                 SELECT version, bookings, delivered, queue_pushes FROM group_state WHERE id = 1 \(unescaped: forUpdate ? "FOR UPDATE" : "")
-                """).first else { throw StoreError.corruptSnapshot }
+                """).first else { throw StoreError.failed("the group_state row is missing") }
             let (version, bookings, delivered, pushes) = try row.decode((Int64, Int64, Int64, Int64).self)
             self.version = version
             totals = Totals(bookings: Int(bookings), delivered: Int(delivered), queuePushes: Int(pushes))

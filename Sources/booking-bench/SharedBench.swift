@@ -3,7 +3,6 @@ import BookingCore
 import BookingPostgres
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Two instances of one group on one PostgreSQL database, in one process: how long a booking
 /// made on A takes to reach B's change stream (LISTEN/NOTIFY, then B's catch-up), against the
@@ -21,14 +20,14 @@ struct SharedBench: AsyncParsableCommand {
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         guard let base = try PostgresURL(server) else { throw ValidationError("--server must be a postgres:// URL") }
         let name = "bench_" + UUID().uuidString.prefix(8).lowercased()
-        try await Self.execute(base, "CREATE DATABASE \(name)")
+        try await base.execute("CREATE DATABASE \(name)")
         var url = base
         url.database = name
-        defer { Task { try? await Self.execute(base, "DROP DATABASE \(name) WITH (FORCE)") } }
+        defer { Task { _ = try? await base.execute("DROP DATABASE \(name) WITH (FORCE)") } }
 
         let total = bookings + warmup
-        let catalog = benchCatalog(titles: total / 10, copies: 10)
-        let queues = (0..<total / 10).map { title in
+        let catalog = benchCatalog(titles: (total + 9) / 10, copies: 10)
+        let queues = (0..<(total + 9) / 10).map { title in
             CustomerQueue(title: catalog[title * 10].title, customers: (0..<10).map { Int32(title * 10 + $0) })
         }
         let storeA = try PostgresStore(url: url, group: "bench", instance: "a", logger: logger)
@@ -84,14 +83,5 @@ struct SharedBench: AsyncParsableCommand {
                                    ("p99", p.p99, o.p99, c.p99, s.p99)] {
             print("| \(name) | \(format(x)) | \(format(y)) | \(format(x / y, 2))× | \(format(u)) | \(format(v)) | \(format(u / v, 2))× |")
         }
-    }
-
-    static func execute(_ url: PostgresURL, _ sql: String) async throws {
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password,
-                                 database: url.database, tls: .disable),
-            id: 1, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
-        defer { Task { try? await connection.close() } }
-        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
     }
 }

@@ -17,6 +17,7 @@ extension Monitor {
     /// Applies another instance's committed changes to memory and publishes them, as if they
     /// had happened here.
     func catchUp(_ delta: StoreDelta) {
+        catchUps += 1
         var added = false
         for product in delta.products {
             if let index = indexById[product.id] {

@@ -48,6 +48,9 @@ public actor Monitor {
     var parkedCount = 0
     /// The highest booking sequence known here: a higher one in a catch-up is a new booking.
     var lastBookingSequence: Int64 = 0
+    /// How many catch-ups with other instances memory has taken in: a plan made before a
+    /// transaction still holds inside it while this is unchanged.
+    var catchUps = 0
     var undelivered: [CustomerTitle: Int]
     var bookedFromSnapshot: Set<CustomerTitle>
     var totals: Totals
@@ -226,10 +229,14 @@ public actor Monitor {
     // MARK: Booking
 
     func book(titles: Set<String>?) {
-        guard !plan(titles: titles, extraAvailable: nil).isEmpty else { return }
+        let planned = plan(titles: titles, extraAvailable: nil)
+        guard !planned.isEmpty else { return }
+        let before = catchUps
         do {
             let bookings = try transact { tx in
-                try write(plan(titles: titles, extraAvailable: nil), tx, extraAvailable: nil)
+                // Plan again only if the transaction brought other instances' changes.
+                try write(catchUps == before ? planned : plan(titles: titles, extraAvailable: nil), tx,
+                          extraAvailable: nil)
             }
             applyBookings(bookings)
         } catch {

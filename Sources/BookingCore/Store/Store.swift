@@ -61,7 +61,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case wrongGroup(store: String, stored: String, wanted: String)
     /// A shared store's server cannot be reached; the next call tries to connect again.
     case unreachable(String)
-    /// A shared store's server refused a statement (its message and SQLSTATE).
+    /// A shared store's server refused a statement (its message and SQLSTATE), or answered
+    /// something the schema rules out.
     case failed(String)
 
     public var description: String {

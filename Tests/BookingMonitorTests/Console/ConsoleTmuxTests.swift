@@ -30,7 +30,7 @@ import Testing
         #expect(styled.contains("44m"), "blue background of the selection bar")
         #expect(styled.contains("31m"), "red U")
         #expect(first.contains("  7 U Мастер и Маргарита"))
-        try await eventually("the HTTP endpoint") { (try? await http("GET", "\(base)/get-products")) != nil }
+        try await eventually("the HTTP endpoint", within: 30) { (try? await http("GET", "\(base)/get-products")) != nil }
 
         // A key reaches the monitor, and the HTTP API sees it: `a` on product 1 (no queue).
         try pane.keys("a")
@@ -124,7 +124,7 @@ import Testing
         let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
         #expect(styled.contains("\u{1B}[7m") && !styled.contains("44m"), "--no-color: reverse video, no blue bar")
         let url = "http://127.0.0.1:\(port)/administration/set-queue"
-        try await eventually("the HTTP endpoint") { (try? await http("GET", "http://127.0.0.1:\(port)/administration/get-products")) != nil }
+        try await eventually("the HTTP endpoint", within: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/administration/get-products")) != nil }
         let pushes = 400
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
@@ -221,7 +221,7 @@ struct TmuxPane {
     @discardableResult
     func waitFor(_ what: String, _ condition: (String) -> Bool) async throws -> String {
         var screen = ""
-        try await eventually(what, screen: { screen }) {
+        try await eventually(what, within: 30, context: { "screen:\n" + screen }) {
             screen = (try? capture()) ?? ""
             return condition(screen)
         }
@@ -230,7 +230,7 @@ struct TmuxPane {
 
     func waitForExit() async throws -> Int? {
         let file = directory + "/exit"
-        try await eventually("the process to exit", screen: { (try? capture()) ?? "" }) {
+        try await eventually("the process to exit", within: 30, context: { "screen:\n" + ((try? capture()) ?? "") }) {
             FileManager.default.fileExists(atPath: file)
         }
         return try Int(String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
@@ -273,20 +273,6 @@ struct TmuxPane {
     }
 
     struct TmuxError: Error, CustomStringConvertible { var description: String }
-}
-
-/// Polls until `condition` holds; the deadline only bounds a hang. On timeout the screen is
-/// attached to the failure.
-private func eventually(_ what: String, within seconds: Double = 30, screen: () -> String = { "" },
-                        sourceLocation: SourceLocation = #_sourceLocation,
-                        _ condition: () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting for \(what); screen:\n\(screen())", sourceLocation: sourceLocation)
-    throw CancellationError()
 }
 
 private func http(_ method: String, _ url: String, body: String? = nil) async throws -> Data {

@@ -26,13 +26,9 @@ struct CrashTrialTests {
         defer { dir.remove() }
         let db = dir.file("m.sqlite")
         let catalog = dir.file("catalog.json")
-        var products: [String] = []
-        for (index, title) in Self.titles.enumerated() {
-            for copy in 1...Self.copiesPerTitle {
-                products.append(#"{"id":\#(index * 100 + copy),"title":"\#(title)","description":""}"#)
-            }
-        }
-        try ("[" + products.joined(separator: ",") + "]").write(toFile: catalog, atomically: true, encoding: .utf8)
+        try writeCatalog(Self.titles.enumerated().flatMap { index, title in
+            (1...Self.copiesPerTitle).map { (id: index * 100 + $0, title: title) }
+        }, to: catalog)
         let ids = Self.titles.indices.flatMap { index in (1...Self.copiesPerTitle).map { Int32(index * 100 + $0) } }
 
         let orchestrator = try OrchestratorStandIn()

@@ -58,8 +58,7 @@ struct DurabilityTests {
         defer { dir.remove() }
         let db = dir.file("m.sqlite")
         let catalog = dir.file("catalog.json")
-        let products = (1...60).map { #"{"id":\#($0),"title":"Книга \#($0 % 6)","description":""}"# }
-        try ("[" + products.joined(separator: ",") + "]").write(toFile: catalog, atomically: true, encoding: .utf8)
+        try writeCatalog((1...60).map { (id: $0, title: "Книга \($0 % 6)") }, to: catalog)
         let orchestrator = try OrchestratorStandIn()
         for title in 0..<6 { for customer: Int32 in 1...12 { orchestrator.addOrder(customer: customer, title: "Книга \(title)") } }
         try await orchestrator.start()

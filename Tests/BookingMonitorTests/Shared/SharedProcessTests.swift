@@ -16,8 +16,7 @@ struct SharedProcessTests {
     /// (customer ids tell the title and the rank: title × 1000 + rank).
     static func setUp(_ dir: TempDir, titles: Int, copies: Int) throws -> String {
         let path = dir.file("catalog.json")
-        let products = (0..<titles * copies).map { #"{"id":\#($0 + 1),"title":"Книга \#($0 % titles)","description":""}"# }
-        try ("[" + products.joined(separator: ",") + "]").write(toFile: path, atomically: true, encoding: .utf8)
+        try writeCatalog((0..<titles * copies).map { (id: $0 + 1, title: "Книга \($0 % titles)") }, to: path)
         return path
     }
 

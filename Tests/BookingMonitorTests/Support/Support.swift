@@ -22,15 +22,17 @@ struct TempDir {
 }
 
 /// Polls `condition` until it holds or `seconds` pass. Not a timing assertion: the deadline is
-/// generous and only bounds a hang.
-func eventually(_ what: String, within seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation,
+/// generous and only bounds a hang. On timeout, `context` (a screen, say) joins the failure.
+func eventually(_ what: String, within seconds: Double = 20, context: () -> String = { "" },
+                sourceLocation: SourceLocation = #_sourceLocation,
                 _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
+    let detail = context()
+    Issue.record("timed out waiting for: \(what)\(detail.isEmpty ? "" : "\n" + detail)", sourceLocation: sourceLocation)
     throw CancellationError()
 }
 
@@ -49,6 +51,12 @@ func makeMonitor(_ location: SQLiteStore.Location, catalog: [Product] = testCata
                               logger: quietLogger, now: now)
     try await monitor.applyCatalog(catalog)
     return monitor
+}
+
+/// Writes a catalog file (the get-products shape) listing `products` by id and title.
+func writeCatalog(_ products: [(id: Int, title: String)], to path: String) throws {
+    let entries = products.map { #"{"id":\#($0.id),"title":"\#($0.title)","description":""}"# }
+    try ("[" + entries.joined(separator: ",") + "]").write(toFile: path, atomically: true, encoding: .utf8)
 }
 
 /// A tiny HTTP client for tests: real requests over loopback.

@@ -3,7 +3,6 @@ import BookingPostgres
 import Foundation
 import GRDB
 import Logging
-import PostgresNIO
 import Testing
 
 /// The PostgreSQL server the shared-store tests use: `BOOKING_MONITOR_TEST_POSTGRES` (a URL;
@@ -55,30 +54,13 @@ enum TestPostgres {
         return try PostgresURL(base + "/" + name)!
     }
 
-    /// Runs `sql` on a connection of its own; returns the rows, every column cast to text by
-    /// the caller's SQL (`CAST(x AS TEXT)`), so one helper reads both stores' answers.
+    /// Runs `sql` on a connection of its own (`PostgresURL.execute`); rows as text.
     @discardableResult
     static func execute(_ url: String, _ sql: String) async throws -> [[String?]] {
-        let parsed = try PostgresURL(url)!
-        let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(
-                configuration: .init(host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-                                     database: parsed.database, tls: .disable),
-                id: 1, logger: quietLogger)
+            return try await PostgresURL(url)!.execute(sql)
         } catch {
-            throw ServerError(message: "\(parsed): \(PostgresErrors.describe(error))")
-        }
-        do {
-            var rows: [[String?]] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger) {
-                rows.append(try row.map { cell in try cell.decode(String?.self) })
-            }
-            try await connection.close()
-            return rows
-        } catch {
-            try? await connection.close()
-            throw ServerError(message: "\(sql.prefix(60))…: \(PostgresErrors.describe(error))")
+            throw ServerError(message: "\(error)")
         }
     }
 }
@@ -130,7 +112,7 @@ struct StorePlace: Sendable {
                 try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { String.fromDatabaseValue($0) } }
             }
         case .postgres:
-            return try await TestPostgres.execute(url!.connectionString, sql)
+            return try await url!.execute(sql)
         }
     }
 
