@@ -69,6 +69,18 @@ enum PostgresMigrations {
             "CREATE INDEX product_changed ON product (changed_version)",
             "CREATE INDEX outbox_changed ON outbox (changed_version)",
         ]),
+        ("v2: idempotency keys", [
+            """
+            CREATE TABLE idempotency_key (
+                key TEXT PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body BYTEA NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX idempotency_key_created ON idempotency_key (created_at)",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

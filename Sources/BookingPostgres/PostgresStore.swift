@@ -241,6 +241,31 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 WHERE booking_sequence = \(event.booking.sequence)
                 """)
         }
+
+        func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {
+            let rows = try session.rows("""
+                SELECT fingerprint, status, body, created_at FROM idempotency_key
+                WHERE key = \(key) AND created_at >= \(since.timeIntervalSince1970)
+                """)
+            guard let row = rows.first else { return nil }
+            let (fingerprint, status, body, createdAt) = try row.decode((String, Int32, Data, Double).self)
+            return IdempotentAnswer(fingerprint: fingerprint, status: Int(status), body: body,
+                                    at: Date(timeIntervalSince1970: createdAt))
+        }
+
+        func rememberIdempotent(key: String, answer: IdempotentAnswer) throws {
+            wrote = true
+            try session.query("""
+                INSERT INTO idempotency_key (key, fingerprint, status, body, created_at)
+                VALUES (\(key), \(answer.fingerprint), \(Int32(answer.status)), \(answer.body), \(answer.at.timeIntervalSince1970))
+                ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                    body = excluded.body, created_at = excluded.created_at
+                """)
+        }
+
+        func forgetIdempotent(before: Date) throws {
+            try session.query("DELETE FROM idempotency_key WHERE created_at < \(before.timeIntervalSince1970)")
+        }
     }
 
     // MARK: Rows

@@ -112,10 +112,10 @@ struct BenchMonitor {
          maxBody: Int = 16 << 20) async throws {
         monitor = try Monitor(store: store, group: "bench", orchestrator: orchestrator, logger: silent)
         try await monitor.applyCatalog(catalog)
+        listening = Readiness()
         let link = OrchestratorLink(monitor: monitor, client: client,
                                     configuration: LinkConfiguration(orchestrator: orchestrator, group: "bench"),
-                                    logger: silent)
-        listening = Readiness()
+                                    readiness: listening, logger: silent)
         let server = HTTPServer.make(monitor: monitor, link: link, configuration: ServerConfiguration(port: 0, maxBody: maxBody),
                                      readiness: listening, metrics: nil, logger: silent)
         services = [server, link]

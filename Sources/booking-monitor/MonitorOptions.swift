@@ -42,8 +42,8 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Seconds between safety sweeps (booking also happens at once on every change).")
     var sweepInterval: Double = 1
 
-    @Option(help: "Largest accepted request body in bytes; larger ones get 413.")
-    var maxBody = 16 << 20
+    @Option(help: "Largest accepted request body in bytes; larger ones get 413 (a 1M-entry push is about 23 MB).")
+    var maxBody = 64 << 20
 
     @Option(help: "Per-attempt timeout for order-event, in seconds.")
     var attemptTimeout: Double = 5
@@ -56,6 +56,13 @@ struct MonitorOptions: ParsableArguments {
 
     @Option(help: "Attempts answered with 500 before an event is parked.")
     var maxAttempts = 10
+
+    @Option(help: ArgumentHelp("Also ask the Orchestrator for the queues at this interval, e.g. 30s, 5m, 1h (default: off; it is asked at start, after outages and refused pushes).",
+                               valueName: "duration"))
+    var resyncEvery: String?
+
+    @Option(help: "Seconds of silence after which a light probe (GET /) checks that the Orchestrator answers.")
+    var probeEvery: Double = 5
 
     @Option(help: "Log file while the console runs (default: beside the database).")
     var logFile: String?
@@ -109,6 +116,10 @@ struct MonitorOptions: ParsableArguments {
         guard breakerOpen >= 0 else { throw ValidationError("--breaker-open must not be negative") }
         if tokenReads, resolvedToken == nil { throw ValidationError("--token-reads needs --token or BOOKING_MONITOR_TOKEN") }
         guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard probeEvery > 0 else { throw ValidationError("--probe-every must be positive, got \(probeEvery)") }
+        if let resyncEvery, DurationText.seconds(resyncEvery).map({ $0 > 0 }) != true {
+            throw ValidationError("--resync-every must be a duration such as 30s, 5m or 1h, got \"\(resyncEvery)\"")
+        }
         guard let url = URL(string: orchestrator), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ValidationError("--orchestrator must be an http(s) URL such as http://localhost:5012, got \"\(orchestrator)\"")
         }
@@ -159,6 +170,19 @@ struct MonitorOptions: ParsableArguments {
         configuration.breakerThreshold = breakerThreshold
         configuration.breakerOpenFor = breakerOpen
         configuration.maxAttempts = maxAttempts
+        configuration.probeInterval = probeEvery
+        configuration.resyncEvery = resyncEvery.flatMap(DurationText.seconds)
         return configuration
+    }
+}
+
+/// Durations as flags take them: `250ms`, `30s`, `5m`, `1h`, or plain seconds.
+enum DurationText {
+    static func seconds(_ text: String) -> Double? {
+        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+        for (suffix, unit) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * unit }
+        }
+        return Double(text)
     }
 }

@@ -67,12 +67,13 @@ struct Instance {
             logger.warning("listening on \(options.host) without --token: anyone who can reach it can switch products and push queues")
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let readiness = Readiness()
         let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
-                                    senderRole: shared, logger: logger)
+                                    senderRole: shared, readiness: readiness, logger: logger)
         let server = HTTPServer.make(
             monitor: monitor, link: link,
             configuration: options.serverConfiguration,
-            readiness: Readiness(), metrics: metrics, logger: logger)
+            readiness: readiness, metrics: metrics, logger: logger)
         let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
             + (shared.map { [SharedGroupService(group: $0, monitor: monitor)] } ?? [])
         let services = (builtIn + background).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

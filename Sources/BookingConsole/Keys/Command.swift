@@ -27,6 +27,8 @@ public enum Command: Sendable, Hashable {
     /// The demo's customer and stock generators on or off (bound only in `Keymap.demo`).
     case toggleGenerators
     case toggleHelp
+    /// The undelivered events and the Orchestrator's last answer to each, in full.
+    case toggleOutbox
     case quit
 
     /// Commands `--readonly` turns off.

@@ -50,6 +50,8 @@ public struct Keymap: Sendable {
         Binding([.escape], .clearFilter, help: "clear the filter, close help"),
         Binding([.character("p")], .togglePause, hint: "pause", help: "pause or resume the booking checker"),
         Binding([.character("r")], .resend, hint: "resend", help: "resend pending and parked events now"),
+        Binding([.character("o")], .toggleOutbox,
+                help: "show undelivered events and the Orchestrator's last answer to each"),
         Binding([.character("?"), .function(1)], .toggleHelp, hint: "help", help: "show or hide this help",
                 label: { _ in "?" }),
         Binding([.character("q"), .control("c")], .quit, hint: "quit", help: "quit (stops the monitor)",

@@ -17,6 +17,9 @@ struct Footer {
             x += grid.write(state.filter, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
             grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
             grid.write("   Enter keep  Esc clear", x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
+        } else if let confirmation = state.confirmation {
+            grid.write(" " + confirmation.question, x: rect.x, y: rect.y, style: theme.error,
+                       columns: rect.width, ellipsis: theme.ellipsis)
         } else if let message = state.message, message.expires > now {
             grid.write(" " + message.text, x: rect.x, y: rect.y, style: message.kind == .error ? theme.error : theme.info,
                        columns: rect.width, ellipsis: theme.ellipsis)

@@ -23,13 +23,19 @@ struct Header {
         first.add(" \(theme.arrow) \(theme.text(snapshot.link.orchestrator))", theme.headerValue)
 
         var second = Line(theme: theme)
+        // A refused push is the first thing to see: the Orchestrator only logs our answer.
+        if snapshot.refusals.outstanding, let refusal = snapshot.refusals.last {
+            second.add(" push refused \(Clock.time(refusal.at, in: settings.timeZone)): \(theme.text(refusal.detail)) ",
+                       theme.linkStyle(ok: false, failing: true))
+        }
         var outbox = "\(snapshot.pendingCount) pending"
         if let oldest = snapshot.oldestPending { outbox += " (oldest \(Clock.age(from: oldest, to: now)))" }
         outbox += ", \(snapshot.parkedCount) parked"
         second.add(" ", theme.headerValue)
         second.pair("outbox", outbox, first: true)
         if let received = snapshot.queues.receivedAt {
-            second.pair("last push", "\(Clock.time(received, in: settings.timeZone)) #\(snapshot.queues.sequence): "
+            // Its age, not its time of day: how stale the queues may be (Activity has the time).
+            second.pair("last push", "\(Clock.age(from: received, to: now)) ago (#\(snapshot.queues.sequence)): "
                         + "\(model.queueCustomerCount) in \(snapshot.queues.queues.count) queues")
         } else {
             second.pair("last push", "none yet")
@@ -65,24 +71,37 @@ struct Header {
         second.draw(into: &grid, x: rect.x, y: rect.y + 1, width: rect.width)
     }
 
-    /// ok / retrying / breaker open with a countdown.
+    /// ok / unreachable since when and why / retrying / breaker open with a countdown /
+    /// standby. `ok` only once a call has had an answer: never on hope.
     func linkState(_ link: LinkStatus) -> (text: String, ok: Bool, failing: Bool) {
+        let theme = settings.theme
+        if link.notRunning { return ("link: not running (--once)", false, false) }
+        var retry = ""
+        if case .open(let until) = link.breaker {
+            retry = ", retry in \(max(0, Int(until.timeIntervalSince(now).rounded(.up))))s"
+        }
+        if link.reachable == false {
+            let since = link.unreachableSince.map { " since \(Clock.time($0, in: settings.timeZone))" } ?? ""
+            let cause = link.unreachableCause.map { " (\(theme.text($0)))" } ?? ""
+            let role = link.standby ? "standby, " : ""
+            return ("link: \(role)unreachable\(since)\(cause)\(retry)", false, true)
+        }
         switch link.breaker {
-        case .open(let until):
-            let left = max(0, Int(until.timeIntervalSince(now).rounded(.up)))
-            return ("link: breaker open, retry in \(left)s", false, true)
+        case .open:
+            let error = link.lastError.map { " (\(theme.text($0)))" } ?? ""
+            return ("link: breaker open\(error)\(retry)", false, true)
         case .halfOpen:
             return ("link: trying", false, false)
         case .closed:
-            if link.notRunning { return ("link: not running (--once)", false, false) }
             if link.standby {
-                let sender = model.snapshot.peers.first(where: \.isSender).map { settings.theme.text($0.name) } ?? "another instance"
+                let sender = model.snapshot.peers.first(where: \.isSender).map { theme.text($0.name) } ?? "another instance"
                 return ("link: standby, \(sender) sends", true, false)
             }
             if link.consecutiveFailures > 0 {
-                let error = link.lastError.map { " (\(settings.theme.text($0)))" } ?? ""
+                let error = link.lastError.map { " (\(theme.text($0)))" } ?? ""
                 return ("link: retrying, \(link.consecutiveFailures) failed\(error)", false, true)
             }
+            if link.reachable == nil { return ("link: connecting", false, false) }
             return ("link: ok", true, false)
         }
     }

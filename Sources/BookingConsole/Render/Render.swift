@@ -20,6 +20,9 @@ public func render(_ model: ConsoleModel, _ state: ConsoleState, size: Size, set
     let footer = Footer(state: state, settings: settings, keymap: keymap, now: now)
     footer.drawMessage(into: &grid, layout.message)
     footer.drawHints(into: &grid, layout.footer)
+    if state.outboxShown {
+        OutboxOverlay(model: model, settings: settings, now: now).draw(into: &grid, size: size)
+    }
     if state.helpShown {
         HelpOverlay(settings: settings, keymap: keymap).draw(into: &grid, size: size)
     }

@@ -34,6 +34,15 @@ public struct StatusMessage: Sendable, Hashable {
     public var expires: Date
 }
 
+/// "release product 12 from customer 14? y/N": asked before an action that cannot be taken
+/// back by the console, such as handing a booked copy to the next customer.
+public struct Confirmation: Sendable, Hashable {
+    public var question: String
+    public var effect: Effect
+    /// Said when the answer is no.
+    public var declined: String
+}
+
 /// What the console does outside itself: the monitor (or the link) executes these.
 public enum Effect: Sendable, Hashable {
     case setAvailability(productId: Int32, isAvailable: Bool)
@@ -53,6 +62,10 @@ public struct ConsoleState: Sendable, Hashable {
     public var editingFilter = false
     public var message: StatusMessage?
     public var helpShown = false
+    /// The undelivered events with their last answers in full (`o`).
+    public var outboxShown = false
+    /// A question on the message line that the next key answers (`y` carries the effect out).
+    public var confirmation: Confirmation?
     public var readonly = false
 
     public static let messageLifetime: TimeInterval = 4

@@ -6,6 +6,18 @@ extension ConsoleState {
     /// effect for the monitor to execute, if the key asks for one.
     public mutating func handle(_ key: Key, model: ConsoleModel, keymap: Keymap = .standard, now: Date) -> Effect? {
         if editingFilter { return editFilter(key, model: model) }
+        if let confirmation {
+            self.confirmation = nil
+            if key == .character("y") || key == .character("Y") { return confirmation.effect }
+            if keymap.command(for: key) == .quit, key != .character("q") { return .quit }
+            show(confirmation.declined, now: now)
+            return nil
+        }
+        if outboxShown {
+            if let command = keymap.command(for: key), command == .quit { return .quit }
+            outboxShown = false
+            return nil
+        }
         if helpShown {
             // Any key closes the help; the quit keys still quit.
             if let command = keymap.command(for: key), command == .quit { return .quit }
@@ -37,6 +49,7 @@ extension ConsoleState {
         case .previousPane: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
         case .focus(let pane): focus = pane
         case .toggleHelp: helpShown.toggle()
+        case .toggleOutbox: outboxShown.toggle()
         case .startFilter:
             editingFilter = true
             focus = .products
@@ -61,7 +74,15 @@ extension ConsoleState {
             case .setUnavailable: target = false
             default: target = !product.isAvailable
             }
-            return .setAvailability(productId: product.id, isAvailable: target)
+            let effect = Effect.setAvailability(productId: product.id, isAvailable: target)
+            if target, let customer = product.bookedBy {
+                // Available means the checker hands it to the next customer in the queue.
+                confirmation = Confirmation(
+                    question: "release product \(product.id) from customer \(customer)? it goes to the next in the queue  y/N",
+                    effect: effect, declined: "product \(product.id) stays booked for customer \(customer)")
+                return nil
+            }
+            return effect
         }
         return nil
     }

@@ -14,6 +14,19 @@ public enum BookingMetrics {
     public static let deliveryLatency = Timer(label: "booking_monitor_delivery_latency_seconds",
                                               preferredDisplayUnit: .seconds)
 
+    /// 1 while the Orchestrator answers, 0 while it does not (nothing before the first call).
+    public static let orchestratorReachable = Gauge(label: "booking_monitor_orchestrator_reachable")
+    /// Unix time the current outage began (0 while reachable).
+    public static let orchestratorUnreachableSince = Gauge(label: "booking_monitor_orchestrator_unreachable_since_seconds")
+    public static let lastResync = Gauge(label: "booking_monitor_last_resync_timestamp_seconds")
+    public static let lastDelivery = Gauge(label: "booking_monitor_last_delivery_timestamp_seconds")
+
+    /// Refused queue pushes by reason: `too_large`, `invalid`, `store`.
+    public static func refusedPushes(reason: PushRefusal.Reason) -> Counter {
+        Counter(label: "booking_monitor_queue_pushes_refused_total",
+                dimensions: [("reason", reason.rawValue.replacingOccurrences(of: "-", with: "_"))])
+    }
+
     /// Failed delivery attempts by kind: `timeout`, `connection`, `http_500`, …
     public static func failures(kind: String) -> Counter {
         Counter(label: "booking_monitor_delivery_failures_total", dimensions: [("kind", kind)])

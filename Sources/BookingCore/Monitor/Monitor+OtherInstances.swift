@@ -4,8 +4,40 @@ import Foundation
 extension Monitor {
     /// One transaction of the store; a shared store first brings memory up to date (under its
     /// lock), so `body` plans on what every instance has committed.
+    /// A failure of the store itself (not a refusal of the monitor's rules) marks it failing;
+    /// the next commit that works publishes `.storeRecovered`, so the link asks the
+    /// Orchestrator again for what was refused meanwhile.
     func transact<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try store.write(catchUp: { delta in catchUp(delta) }, body)
+        do {
+            let result = try store.write(catchUp: { delta in catchUp(delta) }, body)
+            if let since = storeFailingSince {
+                storeFailingSince = nil
+                let seconds = now().timeIntervalSince(since)
+                record(.info, "store reachable again after \(Self.seconds(seconds))")
+                publish(.storeRecovered(outage: seconds))
+            }
+            return result
+        } catch {
+            if Self.isStoreFault(error), storeFailingSince == nil {
+                storeFailingSince = now()
+                record(.failure, "store failing: \(error)")
+            }
+            throw error
+        }
+    }
+
+    /// The store could not do its job (disk, server, connection), as opposed to the monitor's
+    /// own refusals, which are answers.
+    public static func isStoreFault(_ error: any Error) -> Bool {
+        switch error {
+        case is MonitorError, is IdempotentReplay: return false
+        case StoreError.notAvailable: return false
+        default: return true
+        }
+    }
+
+    static func seconds(_ value: TimeInterval) -> String {
+        value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
     }
 
     /// Reads what other instances committed and applies it: a shared store notifies every

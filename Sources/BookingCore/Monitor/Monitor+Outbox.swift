@@ -70,8 +70,9 @@ extension Monitor {
 
     /// Sends parked events again: one by booking id, or all. Returns how many were requeued.
     @discardableResult
-    public func requeueParked(bookingId: String? = nil) throws -> Int {
+    public func requeueParked(bookingId: String? = nil, key: IdempotencyKey? = nil) throws -> Int {
         let events = try transact { tx -> [OutboxEvent] in
+            try checkIdempotency(key, tx)
             var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
             if let bookingId, events.isEmpty {
                 guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
@@ -80,6 +81,7 @@ extension Monitor {
             }
             for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
             for event in events { try tx.updateOutbox(event) }
+            try rememberIdempotency(key, tx, body: Data("{\"requeued\":\(events.count)}".utf8))
             return events
         }
         for event in events {
@@ -99,6 +101,39 @@ extension Monitor {
         let wasError = link.lastError
         link = updated
         if let error = updated.lastError, error != wasError { record(.failure, "orchestrator: \(error)") }
+        publish(.linkChanged(updated))
+    }
+
+    /// Nothing for this instance to deliver: no pending event, or another instance sends.
+    public var idleForDelivery: Bool { link.standby || outbox.count == parkedCount }
+
+    /// A call to the Orchestrator got an answer. Returns true when that ends an outage.
+    @discardableResult
+    public func orchestratorAnswered(at time: Date) -> Bool {
+        var updated = link
+        let recovered = updated.answered(at: time)
+        guard updated != link else { return false }
+        link = updated
+        BookingMetrics.orchestratorReachable.record(1)
+        BookingMetrics.orchestratorUnreachableSince.record(0)
+        if recovered {
+            let outage = updated.lastOutage.map { " after \(Self.seconds($0))" } ?? ""
+            logger.notice("orchestrator reachable again\(outage)")
+            record(.info, "orchestrator reachable again\(outage)")
+        }
+        publish(.linkChanged(updated))
+        return recovered
+    }
+
+    /// A call to the Orchestrator got no answer (or a gateway's 502/503/504).
+    public func orchestratorUnanswered(cause: String, at time: Date) {
+        var updated = link
+        guard updated.unanswered(cause: cause, at: time) else { return }
+        link = updated
+        BookingMetrics.orchestratorReachable.record(0)
+        BookingMetrics.orchestratorUnreachableSince.record(time.timeIntervalSince1970)
+        logger.warning("orchestrator unreachable: \(cause)")
+        record(.failure, "orchestrator unreachable: \(cause)")
         publish(.linkChanged(updated))
     }
 

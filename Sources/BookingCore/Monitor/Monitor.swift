@@ -4,9 +4,13 @@ import Logging
 public enum MonitorError: Error, Equatable, CustomStringConvertible {
     case unknownProduct(Int32)
     case unknownBooking(String)
+    /// An `Idempotency-Key` sent again with a different request.
+    case idempotencyKeyReused(String)
 
     public var description: String {
         switch self {
+        case .idempotencyKeyReused(let key):
+            return "Idempotency-Key \"\(key)\" was used for a different request; send a new key for a new request"
         case .unknownProduct(let id): return "no product with id \(id) in this group"
         case .unknownBooking(let id): return "no undelivered booking with id \(id)"
         }
@@ -58,6 +62,10 @@ public actor Monitor {
     var link: LinkStatus
     var peers: [PeerInstance] = []
     var activity: [ActivityEntry] = []
+    /// Set while the store fails (disk, server): the next commit that works ends the outage.
+    var storeFailingSince: Date?
+    var refusals = PushRefusals()
+    var lastIdempotencyPrune = Date.distantPast
     private static let activityLimit = 500
 
     var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
@@ -157,13 +165,17 @@ public actor Monitor {
     /// `PUT switch-state`, a key press, stock arriving: sets a product's availability and books
     /// it at once if its title has a queue.
     @discardableResult
-    public func setAvailability(productId: Int32, isAvailable: Bool, by actor: String = "api") throws -> Product {
-        if !store.isShared, let index = indexById[productId], products[index].isAvailable == isAvailable {
+    public func setAvailability(productId: Int32, isAvailable: Bool, by actor: String = "api",
+                                key: IdempotencyKey? = nil) throws -> Product {
+        if !store.isShared, key == nil, let index = indexById[productId], products[index].isAvailable == isAvailable {
             return products[index]  // nothing to write (a shared store must look at the truth first)
         }
         let changed = try transact { tx -> (Product, [(Booking, Product)])? in
+            try checkIdempotency(key, tx)
             guard let index = indexById[productId] else { throw MonitorError.unknownProduct(productId) }
             var product = products[index]
+            // A key is remembered with a no-op too: its retry must stay a no-op.
+            try rememberIdempotency(key, tx)
             guard product.isAvailable != isAvailable else { return nil }
             product.isAvailable = isAvailable
             if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
@@ -182,11 +194,13 @@ public actor Monitor {
 
     /// `POST set-queue`: replaces the queue snapshot and books what it allows at once.
     @discardableResult
-    public func replaceQueues(_ queues: [CustomerQueue]) throws -> QueueSnapshot {
+    public func replaceQueues(_ queues: [CustomerQueue], key: IdempotencyKey? = nil) throws -> QueueSnapshot {
         var previous: (QueueSnapshot, Set<CustomerTitle>)?
         let bookings: [(Booking, Product)]
         do {
             bookings = try transact { tx in
+                try checkIdempotency(key, tx)
+                try rememberIdempotency(key, tx)
                 // After the catch-up: the sequence follows the last push to any instance.
                 previous = (snapshot, bookedFromSnapshot)
                 snapshot = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
@@ -203,6 +217,7 @@ public actor Monitor {
             throw error
         }
         let next = snapshot
+        refusals.outstanding = false
         totals.queuePushes += 1
         BookingMetrics.queuePushes.increment()
         record(.queue, Self.describePush(next))
@@ -214,6 +229,7 @@ public actor Monitor {
     /// The safety sweep: books whatever the rules allow now.
     public func sweep() {
         book(titles: nil)
+        pruneIdempotency()
     }
 
     public func setPaused(_ paused: Bool) {
@@ -326,7 +342,8 @@ public actor Monitor {
                         carriedTitles: carriedTitles,
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
-                        activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers)
+                        activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,
+                        refusals: refusals, storeFailingSince: storeFailingSince)
     }
 
     public func allProducts() -> [Product] { products }

@@ -12,6 +12,10 @@ public enum MonitorChange: Sendable, Equatable {
     case pausedChanged(Bool)
     /// The group's live instances changed (shared store only).
     case peersChanged([PeerInstance])
+    /// The store works again after failing for `outage` seconds.
+    case storeRecovered(outage: TimeInterval)
+    /// A queue push was refused (too large, invalid, the store failing).
+    case pushRefused(PushRefusal)
     case note(ActivityEntry)
 }
 
@@ -51,6 +55,38 @@ public struct LinkStatus: Sendable, Equatable {
     public var standby = false
     /// No link runs in this process (`--once` reads the store and prints).
     public var notRunning = false
+    /// Whether the Orchestrator answers: nil until the first call (a delivery, a resync or an
+    /// idle probe) has an outcome. Every call feeds it, not only deliveries.
+    public var reachable: Bool?
+    /// Since when it has not answered, and why (the first failure of this outage).
+    public var unreachableSince: Date?
+    public var unreachableCause: String?
+    /// The last call that got any answer, and the last resync the Orchestrator accepted.
+    public var lastAnswerAt: Date?
+    public var lastResyncAt: Date?
+    /// The last outage's length, once it is over: how long this instance was cut off.
+    public var lastOutage: TimeInterval?
+
+    /// A call got an answer. Returns true when that ends an outage.
+    public mutating func answered(at time: Date) -> Bool {
+        let recovered = reachable == false
+        if recovered, let since = unreachableSince { lastOutage = time.timeIntervalSince(since) }
+        reachable = true
+        unreachableSince = nil
+        unreachableCause = nil
+        lastAnswerAt = time
+        return recovered
+    }
+
+    /// A call got no answer (refused, reset, timed out) or a gateway's 502/503/504. Returns true
+    /// when this starts an outage.
+    public mutating func unanswered(cause: String, at time: Date) -> Bool {
+        guard reachable != false else { return false }
+        reachable = false
+        unreachableSince = time
+        unreachableCause = cause
+        return true
+    }
 
     public init(orchestrator: String, breaker: Breaker = .closed, consecutiveFailures: Int = 0,
                 lastError: String? = nil, lastErrorAt: Date? = nil, lastDeliveryAt: Date? = nil) {
@@ -81,6 +117,9 @@ public struct MonitorSnapshot: Sendable {
     public var activity: [ActivityEntry]
     /// The group's live instances, this one included (empty with a store of one instance).
     public var peers: [PeerInstance] = []
+    public var refusals = PushRefusals()
+    /// Set while the store fails.
+    public var storeFailingSince: Date?
 
     public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
     public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }

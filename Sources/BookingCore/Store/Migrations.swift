@@ -42,6 +42,20 @@ enum Migrations {
                 CREATE INDEX outbox_undelivered ON outbox (state) WHERE state != 'delivered';
                 """)
         }
+        migrator.registerMigration("v2: idempotency keys") { db in
+            try db.execute(sql: """
+                -- The first answer to a state-changing request sent with an Idempotency-Key,
+                -- written in the transaction that made the change.
+                CREATE TABLE idempotency_key (
+                    key TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX idempotency_key_created ON idempotency_key (created_at);
+                """)
+        }
         return migrator
     }
 }

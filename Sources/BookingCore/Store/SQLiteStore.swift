@@ -146,9 +146,30 @@ public final class SQLiteStore: Store {
                                          event.lastAttemptAt?.timeIntervalSince1970,
                                          event.deliveredAt?.timeIntervalSince1970, event.booking.sequence])
         }
+
+        func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {
+            try Row.fetchOne(db, sql: """
+                SELECT fingerprint, status, body, created_at FROM idempotency_key WHERE key = ? AND created_at >= ?
+                """, arguments: [key, since.timeIntervalSince1970]).map { row in
+                IdempotentAnswer(fingerprint: row["fingerprint"], status: row["status"], body: row["body"],
+                                 at: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+
+        func rememberIdempotent(key: String, answer: IdempotentAnswer) throws {
+            // An expired key of the same name is replaced: its 24 hours are over.
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO idempotency_key (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [key, answer.fingerprint, answer.status, answer.body, answer.at.timeIntervalSince1970])
+        }
+
+        func forgetIdempotent(before: Date) throws {
+            try db.execute(sql: "DELETE FROM idempotency_key WHERE created_at < ?", arguments: [before.timeIntervalSince1970])
+        }
     }
 
     // MARK: Reading history
+
 
     public func events(state: OutboxEvent.State? = nil, limit: Int = 1000) throws -> [OutboxEvent] {
         try writer.read { db in

@@ -53,6 +53,10 @@ public protocol StoreTransaction {
     func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
                        bookedAt: Date, snapshotSequence: Int64) throws -> Int64
     func updateOutbox(_ event: OutboxEvent) throws
+    /// The answer remembered for an `Idempotency-Key` no older than `since`.
+    func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer?
+    func rememberIdempotent(key: String, answer: IdempotentAnswer) throws
+    func forgetIdempotent(before: Date) throws
 }
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {

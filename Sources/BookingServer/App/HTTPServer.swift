@@ -16,7 +16,7 @@ public struct ServerConfiguration: Sendable {
     /// With a token: require it for reads as well.
     public var tokenReads: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 16 << 20,
+    public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 64 << 20,
                 token: String? = nil, tokenReads: Bool = false) {
         self.host = host
         self.port = port

@@ -1,6 +1,7 @@
 import BookingCore
 import Foundation
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// The monitor endpoints the Orchestrator calls, exactly as the original served them.
@@ -20,18 +21,42 @@ struct AdministrationRoutes<Context: RequestContext> {
         admin.put("switch-state/{id}") { request, context in
             let id = try Self.productId(context.parameters.get("id"))
             let isAvailable = try Self.isAvailable(request)
-            try await monitor.setAvailability(productId: id, isAvailable: isAvailable)
-            return JSONCoding.ok
+            return try await IdempotencyHeader.answer(request) { key in
+                try await monitor.setAvailability(productId: id, isAvailable: isAvailable, key: key)
+                return JSONCoding.ok
+            }
         }
         admin.post("set-queue") { request, context in
-            let body = try await request.body.collect(upTo: maxBody)
-            let queues: [CustomerQueue]
-            do throws(InputError) {
-                queues = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy))
-            } catch {
-                throw Problem(error)
+            try await setQueue(request)
+        }
+    }
+
+    /// A push: every refusal is recorded with the monitor (header, Activity, link, metrics), so
+    /// the operator hears what the Orchestrator only logs.
+    func setQueue(_ request: Request) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBody)
+        } catch is NIOTooManyBytesError {
+            let size = request.headers[.contentLength].flatMap(Int.init).map { ByteCount.describe($0) } ?? "the body"
+            let detail = "\(size) over --max-body \(ByteCount.limit(maxBody))"
+            await monitor.refusePush(.tooLarge, detail)
+            throw Problem(.contentTooLarge, "the queue push is larger than the server accepts: \(detail)")
+        }
+        let queues: [CustomerQueue]
+        do throws(InputError) {
+            queues = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy))
+        } catch {
+            await monitor.refusePush(.invalid, error.description)
+            throw Problem(error)
+        }
+        return try await IdempotencyHeader.answer(request, body: body) { key in
+            do {
+                try await monitor.replaceQueues(queues, key: key)
+            } catch let error where Monitor.isStoreFault(error) {
+                await monitor.refusePush(.store, "the store failed: \(error)")
+                throw error
             }
-            try await monitor.replaceQueues(queues)
             return JSONCoding.ok
         }
     }

@@ -19,10 +19,27 @@ struct LinkRoutes<Context: RequestContext> {
         var lastErrorAt: Date?
         var lastDeliveryAt: Date?
         var lastQueuePushAt: Date?
+        /// ok, unreachable, unknown (no call has ended yet), standby, not-running.
+        var state: String
+        var reachable: Bool?
+        var unreachableSince: Date?
+        var unreachableCause: String?
+        var lastAnswerAt: Date?
+        var lastResyncAt: Date?
+        var lastOutageSeconds: Double?
+        var refusedPushes: [String: Int]
+        var lastRefusedPush: RefusedPush?
+        var storeFailingSince: Date?
         var paused: Bool
         var store: String
         var standby: Bool
         var instances: [Instance]
+
+        struct RefusedPush: Encodable {
+            var reason: String
+            var detail: String
+            var at: Date
+        }
 
         struct Instance: Encodable {
             var name: String
@@ -67,7 +84,20 @@ struct LinkRoutes<Context: RequestContext> {
                                 pending: snapshot.pendingCount, parked: snapshot.parkedCount,
                                 oldestPendingAgeSeconds: snapshot.oldestPending.map { now.timeIntervalSince($0) },
                                 lastError: link.lastError, lastErrorAt: link.lastErrorAt, lastDeliveryAt: link.lastDeliveryAt,
-                                lastQueuePushAt: snapshot.queues.receivedAt, paused: snapshot.paused,
+                                lastQueuePushAt: snapshot.queues.receivedAt,
+                                state: link.notRunning ? "not-running" : link.reachable == false ? "unreachable"
+                                    : link.standby ? "standby" : link.reachable == nil ? "unknown" : "ok",
+                                reachable: link.reachable, unreachableSince: link.unreachableSince,
+                                unreachableCause: link.unreachableCause, lastAnswerAt: link.lastAnswerAt,
+                                lastResyncAt: link.lastResyncAt, lastOutageSeconds: link.lastOutage,
+                                refusedPushes: Dictionary(uniqueKeysWithValues: PushRefusal.Reason.allCases.map {
+                                    ($0.rawValue, snapshot.refusals.counts[$0] ?? 0)
+                                }),
+                                lastRefusedPush: snapshot.refusals.last.map {
+                                    .init(reason: $0.reason.rawValue, detail: $0.detail, at: $0.at)
+                                },
+                                storeFailingSince: snapshot.storeFailingSince,
+                                paused: snapshot.paused,
                                 store: snapshot.store, standby: link.standby,
                                 instances: snapshot.peers.map { .init(name: $0.name, self: $0.isSelf, sender: $0.isSender) })
             switch link.breaker {
@@ -88,16 +118,20 @@ struct LinkRoutes<Context: RequestContext> {
             return try JSONCoding.response(snapshot.outbox.filter { wanted == nil || $0.state.rawValue == wanted }
                 .map(EventBody.init))
         }
-        admin.post("outbox/retry") { _, _ in
-            let count = try await monitor.requeueParked()
-            link?.retryNow()
-            return try JSONCoding.response(["requeued": count])
+        admin.post("outbox/retry") { request, _ in
+            try await IdempotencyHeader.answer(request) { key in
+                let count = try await monitor.requeueParked(key: key)
+                link?.retryNow()
+                return try JSONCoding.response(["requeued": count])
+            }
         }
-        admin.post("outbox/{bookingId}/retry") { _, context in
+        admin.post("outbox/{bookingId}/retry") { request, context in
             let id = try context.parameters.require("bookingId")
-            let count = try await monitor.requeueParked(bookingId: id)
-            link?.retryNow()
-            return try JSONCoding.response(["requeued": count])
+            return try await IdempotencyHeader.answer(request) { key in
+                let count = try await monitor.requeueParked(bookingId: id, key: key)
+                link?.retryNow()
+                return try JSONCoding.response(["requeued": count])
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ paths:
           description: "`true` or `false`; name and value case-insensitive (ASP.NET also accepts `True`, `FALSE`)."
           schema:
             type: boolean
+        - $ref: "#/components/parameters/IdempotencyKey"
       responses:
         "200":
           description: "Done; empty body (`Content-Length: 0`), as ASP.NET's `Ok()`."
@@ -84,6 +85,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "404":
           $ref: "#/components/responses/NotFound"
+        "422":
+          $ref: "#/components/responses/KeyReused"
         "500":
           $ref: "#/components/responses/ServerFault"
         "503":
@@ -95,8 +98,11 @@ paths:
       description: |
         Each push replaces the previous snapshot entirely. Property names match
         case-insensitively; unknown properties are ignored. A title may appear once;
-        a repeat is 400. A body larger than `--max-body` is 413.
+        a repeat is 400. A body larger than `--max-body` is 413. Every refused push is
+        shown in the console and counted in `/administration/link` and `/metrics`.
       tags: [orchestrator contract]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
       requestBody:
         required: true
         content:
@@ -117,6 +123,8 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "413":
           $ref: "#/components/responses/TooLarge"
+        "422":
+          $ref: "#/components/responses/KeyReused"
         "500":
           $ref: "#/components/responses/ServerFault"
         "503":
@@ -196,6 +204,8 @@ paths:
       operationId: retryParked
       summary: Makes every parked event pending again and wakes the link.
       tags: [operations]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
       responses:
         "200":
           description: How many events were requeued.
@@ -203,8 +213,12 @@ paths:
             application/json; charset=utf-8:
               schema:
                 $ref: "#/components/schemas/Requeued"
+        "400":
+          $ref: "#/components/responses/BadRequest"
         "401":
           $ref: "#/components/responses/Unauthorized"
+        "422":
+          $ref: "#/components/responses/KeyReused"
         "500":
           $ref: "#/components/responses/ServerFault"
         "503":
@@ -221,6 +235,7 @@ paths:
           description: The booking id (the event's Idempotency-Key).
           schema:
             type: string
+        - $ref: "#/components/parameters/IdempotencyKey"
       responses:
         "200":
           description: How many events were requeued (0 or 1).
@@ -228,10 +243,14 @@ paths:
             application/json; charset=utf-8:
               schema:
                 $ref: "#/components/schemas/Requeued"
+        "400":
+          $ref: "#/components/responses/BadRequest"
         "401":
           $ref: "#/components/responses/Unauthorized"
         "404":
           $ref: "#/components/responses/NotFound"
+        "422":
+          $ref: "#/components/responses/KeyReused"
         "500":
           $ref: "#/components/responses/ServerFault"
         "503":
@@ -344,7 +363,7 @@ components:
               customerId: {type: integer, format: int32}
     Link:
       type: object
-      required: [orchestrator, breaker, consecutiveFailures, pending, parked, paused, store, standby, instances]
+      required: [orchestrator, breaker, consecutiveFailures, pending, parked, state, refusedPushes, paused, store, standby, instances]
       properties:
         orchestrator: {type: string, description: Where booking events go.}
         breaker: {type: string, enum: [closed, open, half-open]}
@@ -357,6 +376,34 @@ components:
         lastErrorAt: {type: string, format: date-time}
         lastDeliveryAt: {type: string, format: date-time}
         lastQueuePushAt: {type: string, format: date-time}
+        state:
+          type: string
+          enum: [ok, unreachable, unknown, standby, not-running]
+          description: >-
+            `unreachable` when the last call (a delivery, a resync or the idle probe) got no
+            answer or a 502/503/504; `unknown` until a call has ended.
+        reachable: {type: boolean, description: Absent until a call to the Orchestrator has ended.}
+        unreachableSince: {type: string, format: date-time, description: The first failed call of this outage.}
+        unreachableCause: {type: string, description: "e.g. `cannot reach http://localhost:5012: connection refused`."}
+        lastAnswerAt: {type: string, format: date-time, description: The last call the Orchestrator answered.}
+        lastResyncAt: {type: string, format: date-time, description: The last request-to-monitoring it accepted.}
+        lastOutageSeconds: {type: number, description: How long the last outage lasted, once it is over.}
+        refusedPushes:
+          type: object
+          description: Queue pushes refused since start, by reason.
+          required: [too-large, invalid, store]
+          properties:
+            too-large: {type: integer}
+            invalid: {type: integer}
+            store: {type: integer}
+        lastRefusedPush:
+          type: object
+          required: [reason, detail, at]
+          properties:
+            reason: {type: string, enum: [too-large, invalid, store]}
+            detail: {type: string, description: "e.g. `23.1 MB over --max-body 16 MiB`."}
+            at: {type: string, format: date-time}
+        storeFailingSince: {type: string, format: date-time, description: Set while the store fails.}
         paused: {type: boolean, description: Booking paused by the operator.}
         store: {type: string, description: "Where state lives: a SQLite path, in-memory, or postgres host:port/database."}
         standby:
@@ -409,7 +456,8 @@ components:
           type: string
           description: >-
             The field at fault: a JSON path such as `[0].customers[0].customerid`, a path
-            segment (`id`), a query parameter (`isAvailable`, `state`) or a header (`Authorization`).
+            segment (`id`), a query parameter (`isAvailable`, `state`) or a header (`Authorization`,
+            `Idempotency-Key`).
         instance: {type: string, description: The request path.}
       example:
         type: about:blank
@@ -418,7 +466,28 @@ components:
         detail: "field `[0].customers[0].customerid` must be a 32-bit integer"
         field: "[0].customers[0].customerid"
         instance: /administration/set-queue
+  parameters:
+    IdempotencyKey:
+      name: Idempotency-Key
+      in: header
+      required: false
+      description: >-
+        Optional. The same key within 24 hours replays the first answer (with
+        `Idempotent-Replayed: true`) and changes nothing; the key is stored with the change,
+        so a restart keeps it. 1 to 255 visible ASCII characters, bare or as a quoted
+        structured-field string; anything else is 400. The same key with another request is 422.
+      schema:
+        type: string
+        minLength: 1
+        maxLength: 255
+        pattern: "^[!-~]+$"
   responses:
+    KeyReused:
+      description: The Idempotency-Key was used before for a different request; nothing changed.
+      content:
+        application/problem+json:
+          schema:
+            $ref: "#/components/schemas/Problem"
     BadRequest:
       description: A malformed id, query parameter or body; nothing changed.
       content:

@@ -50,7 +50,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             throw Problem(error.status, detail)
         } catch let error as MonitorError {
-            throw Problem(.notFound, error.description, field: "id")
+            switch error {
+            case .unknownProduct: throw Problem(.notFound, error.description, field: "id")
+            case .unknownBooking: throw Problem(.notFound, error.description, field: "bookingId")
+            case .idempotencyKeyReused: throw Problem(.unprocessableContent, error.description, field: "Idempotency-Key")
+            }
         } catch let error as StoreError {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
             if case .unreachable = error { throw Problem(.serviceUnavailable, error.description) }

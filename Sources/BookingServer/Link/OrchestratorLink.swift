@@ -5,17 +5,26 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Synchronization
 
 /// How the link talks to the Orchestrator. Defaults are the issue's.
 public struct LinkConfiguration: Sendable {
     /// The Orchestrator's base URL, e.g. `http://localhost:5012`.
     public var orchestrator: String
     public var attemptTimeout: TimeInterval = 5
+    /// The link's backoff after calls that got no answer.
     public var backoff = Backoff()
+    /// An event's own backoff after the Orchestrator answered it with a failure.
+    public var eventBackoff = Backoff(base: 0.5, cap: 10)
     public var breakerThreshold = 5
     public var breakerOpenFor: TimeInterval = 30
-    /// A 500 ("no such order") repeated this many times parks the event.
+    /// A 500 ("no such order") answered this many times parks the event.
     public var maxAttempts = 10
+    /// With nothing said to the Orchestrator for this long, a light probe (`GET /`, whose
+    /// answer, even a 404, says it is there) tells whether it answers.
+    public var probeInterval: TimeInterval = 5
+    /// Also ask for the queues at this interval (`--resync-every`); nil: only when needed.
+    public var resyncEvery: TimeInterval?
     /// Sent along with each event, for a receiver that serves several groups.
     public var group: String
 
@@ -23,11 +32,17 @@ public struct LinkConfiguration: Sendable {
         self.orchestrator = orchestrator.hasSuffix("/") ? String(orchestrator.dropLast()) : orchestrator
         self.group = group
     }
+
+    public var policy: DeliveryPolicy.Configuration {
+        DeliveryPolicy.Configuration(threshold: breakerThreshold, openFor: breakerOpenFor, backoff: backoff,
+                                     eventBackoff: eventBackoff, maxAttempts: maxAttempts)
+    }
 }
 
-/// Drains the outbox to the Orchestrator: one event at a time in booking order, a stable
-/// `Idempotency-Key` (the booking id), capped full-jitter backoff, a circuit breaker, parking
-/// of permanent failures, and a resync (`request-to-monitoring`) at start and after recovery.
+/// Talks to the Orchestrator: drains the outbox (one event at a time, a stable
+/// `Idempotency-Key`, decisions by `DeliveryPolicy`), asks for the queues
+/// (`request-to-monitoring`) whenever our snapshot may be stale, and keeps `LinkStatus` honest:
+/// every call (delivery, resync, idle probe) says whether the Orchestrator answers.
 /// Holds no lock across a request: the Orchestrator pushes set-queue to us before it answers
 /// an event, and that push goes straight to the monitor.
 public final class OrchestratorLink: Service, Sendable {
@@ -37,16 +52,21 @@ public final class OrchestratorLink: Service, Sendable {
     private let clock: any LinkClock
     private let random: @Sendable () -> Double
     private let logger: Logger
-    /// New work: a booking or a requeue. Ends the idle wait only.
+    /// The resync waits for it: the Orchestrator's answering push must find us listening.
+    private let readiness: Readiness?
+    /// New work (a booking, a requeue) or an operator's "retry now": ends the delivery loop's wait.
     private let work = WakeSignal()
-    /// The operator's "retry now": ends a backoff or an open breaker's wait.
-    private let retry = WakeSignal()
+    private let retryRequested = Mutex(false)
     private let resyncWake = WakeSignal()
+    /// The earliest time a resync is wanted (nil: none is).
+    private let resyncDue = Mutex<Date?>(nil)
+    /// When the last call to the Orchestrator ended: the idle probe runs only after silence.
+    private let lastCall = Mutex(Date.distantPast)
     /// With a shared store: only the instance holding this role delivers.
     private let senderRole: (any SenderRole)?
 
     public init(monitor: Monitor, client: HTTPClient, configuration: LinkConfiguration,
-                senderRole: (any SenderRole)? = nil,
+                senderRole: (any SenderRole)? = nil, readiness: Readiness? = nil,
                 clock: any LinkClock = SystemLinkClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 logger: Logger) {
@@ -54,29 +74,31 @@ public final class OrchestratorLink: Service, Sendable {
         self.client = client
         self.configuration = configuration
         self.senderRole = senderRole
+        self.readiness = readiness
         self.clock = clock
         self.random = random
         self.logger = logger
     }
 
-    /// Ends the current wait (backoff or open breaker) and tries the head event now.
+    /// Ends the current wait (a backoff, an event's own backoff, an open breaker) and tries now.
     public func retryNow() {
-        retry.fire()
+        retryRequested.withLock { $0 = true }
         work.fire()
+    }
+
+    /// Asks the Orchestrator for the queues `delay` seconds from now, or sooner if already due.
+    public func requestResync(after delay: TimeInterval = 0) {
+        let at = clock.now().addingTimeInterval(delay)
+        resyncDue.withLock { $0 = min($0 ?? at, at) }
+        resyncWake.fire()
     }
 
     public func run() async throws {
         let changes = await monitor.changes()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await change in changes {
-                    switch change {
-                    case .booked, .requeued: self.work.fire()
-                    default: break
-                    }
-                }
-            }
+            group.addTask { await self.follow(changes) }
             group.addTask { await self.resyncLoop() }
+            group.addTask { await self.probeLoop() }
             await cancelWhenGracefulShutdown {
                 await self.deliveryLoop()
             }
@@ -84,16 +106,28 @@ public final class OrchestratorLink: Service, Sendable {
         }
     }
 
-    // MARK: Delivery
-
-    enum Outcome: Equatable {
-        case delivered
-        /// `status` is nil when no answer came (refused, reset, timed out).
-        case failed(status: Int?, message: String)
+    /// Reacts to the monitor's changes: new work wakes the delivery; a store that works again,
+    /// or a push refused for a reason on our side, means our queue snapshot may be stale.
+    private func follow(_ changes: AsyncStream<MonitorChange>) async {
+        var refusedInRow = 0
+        for await change in changes {
+            switch change {
+            case .booked, .requeued: work.fire()
+            case .storeRecovered: requestResync()
+            case .queuesReplaced: refusedInRow = 0
+            case .pushRefused(let refusal) where refusal.isOurs:
+                // The Orchestrator would push the same again at once: ask with a growing pause.
+                refusedInRow += 1
+                requestResync(after: min(60, pow(2, Double(refusedInRow - 1))))
+            default: break
+            }
+        }
     }
 
+    // MARK: Delivery
+
     private func deliveryLoop() async {
-        var breaker = CircuitBreaker(threshold: configuration.breakerThreshold, openFor: configuration.breakerOpenFor)
+        var policy = DeliveryPolicy(configuration.policy)
         var sending: Bool?  // unknown until the first claim
         while !Task.isCancelled {
             if let senderRole {
@@ -114,128 +148,220 @@ public final class OrchestratorLink: Service, Sendable {
                     continue
                 }
             }
-            let now = clock.now()
-            if !breaker.allowsAttempt(at: now), case .open(let until) = breaker.state {
-                await publish(breaker)
-                await retry.wait(until: until, clock: clock)
-                if clock.now() < until { breaker.forceTrial() } // an operator asked: try now
-                continue
+            if retryRequested.withLock({ requested in defer { requested = false }; return requested }) {
+                policy.retryNow()
             }
-            guard let event = await monitor.pendingEvents(limit: 1).first else {
-                await work.wait(until: clock.now().addingTimeInterval(1), clock: clock)
-                continue
-            }
-            let outcome = await send(event)
-            if Task.isCancelled, outcome != .delivered { return }
-            switch outcome {
-            case .delivered:
-                do {
-                    try await monitor.markDelivered(sequence: event.booking.sequence)
-                } catch {
-                    logger.error("delivered but could not record it; it will be sent again with the same key: \(error)")
-                }
-                BookingMetrics.deliveries.increment()
-                BookingMetrics.deliveryLatency.recordNanoseconds(Int64(max(0, clock.now().timeIntervalSince(event.booking.bookedAt)) * 1e9))
-                if breaker.recordSuccess() {
-                    await monitor.note(.info, "orchestrator reachable again: breaker closed")
-                    resyncWake.fire()
-                }
-                await publish(breaker, error: nil)
-            case .failed(let status, let message):
-                let permanent = status.map { (400..<500).contains($0) && $0 != 408 && $0 != 429 } ?? false
-                let park = permanent || (status == 500 && event.attempts + 1 >= configuration.maxAttempts)
-                BookingMetrics.failures(kind: status.map { "http_\($0)" } ?? (message.hasPrefix("timeout") ? "timeout" : "connection"))
-                    .increment()
-                try? await monitor.recordFailure(sequence: event.booking.sequence, error: message, park: park)
-                logger.warning("order-event for booking \(event.booking.id) failed (attempt \(event.attempts + 1)): \(message)\(park ? "; parked" : "")")
-                // A 4xx is the Orchestrator answering: it is up, so the breaker does not count it.
-                if !permanent, breaker.recordFailure(at: clock.now()) {
-                    await monitor.note(.failure, "orchestrator failing: breaker open for \(Int(configuration.breakerOpenFor)) s")
-                }
-                await publish(breaker, error: message)
-                if !park, breaker.state == .closed {
-                    let delay = configuration.backoff.delay(attempt: event.attempts, random: random())
-                    await retry.wait(until: clock.now().addingTimeInterval(delay), clock: clock)
-                }
+            let pending = await monitor.pendingEvents(limit: policy.lookahead)
+            switch policy.next(pending: pending, now: clock.now()) {
+            case .wait(let until):
+                await publish(policy)
+                // At most a second, so a shared store's sender role is checked again.
+                let second = clock.now().addingTimeInterval(1)
+                await work.wait(until: senderRole == nil ? (until ?? second) : min(until ?? second, second), clock: clock)
+            case .send(let event):
+                let outcome = await send(event)
+                if Task.isCancelled, outcome != .delivered { return }
+                let decision = policy.record(outcome, for: event, now: clock.now(), random: random())
+                await carryOut(decision, outcome, event)
+                await publish(policy, outcome: outcome)
             }
         }
     }
 
-    private func publish(_ breaker: CircuitBreaker, error: String?? = .none) async {
+    private func carryOut(_ decision: DeliveryPolicy.Decision, _ outcome: DeliveryPolicy.Outcome,
+                          _ event: OutboxEvent) async {
+        switch (decision.record, outcome) {
+        case (.delivered, _):
+            do {
+                try await monitor.markDelivered(sequence: event.booking.sequence)
+            } catch {
+                logger.error("delivered but could not record it; it will be sent again with the same key: \(error)")
+            }
+            BookingMetrics.deliveries.increment()
+            BookingMetrics.lastDelivery.record(clock.now().timeIntervalSince1970)
+            BookingMetrics.deliveryLatency.recordNanoseconds(Int64(max(0, clock.now().timeIntervalSince(event.booking.bookedAt)) * 1e9))
+        case (.failed(let park), .answered(let status, let message)):
+            BookingMetrics.failures(kind: "http_\(status)").increment()
+            await recordFailure(event, message, park: park, retryAt: decision.retryAt)
+        case (.failed(let park), .noAnswer(let message)):
+            BookingMetrics.failures(kind: message.hasPrefix("timeout") ? "timeout" : "connection").increment()
+            await recordFailure(event, message, park: park, retryAt: decision.retryAt)
+        case (.failed, .delivered):
+            break  // not a decision the policy makes
+        }
+        if decision.breakerOpened {
+            await monitor.note(.failure, "orchestrator failing: breaker open for \(Int(configuration.breakerOpenFor)) s")
+        }
+        if decision.breakerClosed {
+            await monitor.note(.info, "orchestrator answering again: breaker closed")
+            requestResync()
+        }
+    }
+
+    private func recordFailure(_ event: OutboxEvent, _ message: String, park: Bool, retryAt: Date?) async {
+        try? await monitor.recordFailure(sequence: event.booking.sequence, error: message, park: park)
+        let next = retryAt.map { String(format: "; next try in %.1f s", max(0, $0.timeIntervalSince(clock.now()))) } ?? ""
+        logger.warning("order-event for booking \(event.booking.id) (customer \(event.booking.customerId)) failed (attempt \(event.attempts + 1)): \(message)\(park ? "; parked" : next)")
+    }
+
+    private func publish(_ policy: DeliveryPolicy, outcome: DeliveryPolicy.Outcome? = nil) async {
         let at = clock.now()
+        let breaker = policy.breaker
         BookingMetrics.breakerState.record(breaker.state == .closed ? 0 : breaker.state == .halfOpen ? 2 : 1)
         await monitor.updateLink { link in
             link.breaker = breaker.state
             link.consecutiveFailures = breaker.consecutiveFailures
-            if case .some(let error) = error {
-                link.lastError = error
-                if error != nil { link.lastErrorAt = at }
+            switch outcome {
+            case .delivered: link.lastError = nil
+            case .answered(_, let message), .noAnswer(let message):
+                link.lastError = message
+                link.lastErrorAt = at
+            case nil: break
             }
         }
     }
 
     /// One POST of one event, within the attempt timeout.
-    func send(_ event: OutboxEvent) async -> Outcome {
+    func send(_ event: OutboxEvent) async -> DeliveryPolicy.Outcome {
         var request = HTTPClientRequest(url: configuration.orchestrator + "/orchestrator/order-event")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Idempotency-Key", value: event.booking.id)
         request.body = .bytes(ByteBuffer(data: OrderEvent(event.booking, group: configuration.group).json()))
+        switch await call(request) {
+        case .answered(let status, _) where (200..<300).contains(status): return .delivered
+        case .answered(let status, let body):
+            return .answered(status: status, message: "HTTP \(status)\(body.isEmpty ? "" : ": \(body)")")
+        case .noAnswer(let message): return .noAnswer(message: message)
+        }
+    }
+
+    // MARK: Every call
+
+    enum CallResult {
+        /// `body` is the answer's first kilobyte, as text.
+        case answered(status: Int, body: String)
+        case noAnswer(String)
+    }
+
+    /// Makes one call within the attempt timeout and tells the monitor whether the Orchestrator
+    /// answered. Gateways' 502, 503 and 504 count as no answer: the Orchestrator behind them is
+    /// not there.
+    private func call(_ request: HTTPClientRequest) async -> CallResult {
+        let result: CallResult
         do {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.attemptTimeout * 1000)))
-            let body = try await response.body.collect(upTo: 64 * 1024)
-            if (200..<300).contains(response.status.code) { return .delivered }
-            let text = String(buffer: body).prefix(200)
-            return .failed(status: Int(response.status.code),
-                           message: "HTTP \(response.status.code)\(text.isEmpty ? "" : ": \(text)")")
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let text = String(decoding: body.readableBytesView.prefix(1024), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            result = .answered(status: Int(response.status.code), body: text)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            return .failed(status: nil, message: "timeout after \(configuration.attemptTimeout) s")
+            result = .noAnswer("timeout after \(Self.seconds(configuration.attemptTimeout))")
         } catch {
-            return .failed(status: nil, message: "cannot reach \(configuration.orchestrator): \(error)")
+            result = .noAnswer("cannot reach \(configuration.orchestrator): \(Self.describe(error))")
+        }
+        let at = clock.now()
+        lastCall.withLock { $0 = at }
+        let recovered: Bool
+        switch result {
+        case .answered(let status, let body) where [502, 503, 504].contains(status):
+            recovered = false
+            await monitor.orchestratorUnanswered(cause: "HTTP \(status)\(body.isEmpty ? "" : ": \(body.prefix(80))")", at: at)
+        case .answered:
+            recovered = await monitor.orchestratorAnswered(at: at)
+        case .noAnswer(let cause):
+            recovered = false
+            await monitor.orchestratorUnanswered(cause: cause, at: at)
+        }
+        if recovered { requestResync() }
+        return result
+    }
+
+    static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// NIO's errors in an operator's words where they have common ones.
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        for (needle, words) in [("Connection refused", "connection refused"), ("Connection reset", "connection reset"),
+                                ("remoteConnectionClosed", "connection closed by the Orchestrator"),
+                                ("No route to host", "no route to host"), ("Network is unreachable", "network unreachable")]
+        where text.contains(needle) {
+            return words
+        }
+        return text
+    }
+
+    // MARK: Probe
+
+    /// While nothing else talks to the Orchestrator, asks every `probeInterval` whether it is
+    /// there: an idle monitor still knows.
+    private func probeLoop() async {
+        while !Task.isCancelled {
+            let due = lastCall.withLock { $0 }.addingTimeInterval(configuration.probeInterval)
+            if clock.now() < due {
+                do { try await clock.sleep(until: due) } catch { return }
+                continue
+            }
+            // While events wait to go, their attempts (and the breaker's trials) are the probe.
+            guard await monitor.idleForDelivery else {
+                lastCall.withLock { $0 = clock.now() }
+                continue
+            }
+            var request = HTTPClientRequest(url: configuration.orchestrator + "/")
+            request.method = .GET
+            _ = await call(request)
         }
     }
 
     // MARK: Resync
 
-    /// `GET request-to-monitoring` at start and after each recovery; retried until it works.
+    /// `GET request-to-monitoring`: once the server listens, then whenever our snapshot may be
+    /// stale (the link or the store recovered, a push was refused on our side) and every
+    /// `resyncEvery` if set. A failed request is retried with backoff.
     private func resyncLoop() async {
-        var attempt = 0
-        var due = true
-        while !Task.isCancelled {
-            if !due {
-                await resyncWake.wait(until: .distantFuture, clock: clock)
-                if Task.isCancelled { return }
+        if let readiness {
+            while readiness.boundPort == nil {
+                do { try await Task.sleep(for: .milliseconds(5)) } catch { return }
             }
-            due = false
+        }
+        requestResync()
+        var attempt = 0
+        var lastAsked = clock.now()
+        while !Task.isCancelled {
+            let now = clock.now()
+            let periodic = configuration.resyncEvery.map { lastAsked.addingTimeInterval($0) }
+            let next = [resyncDue.withLock { $0 }, periodic].compactMap { $0 }.min()
+            guard let next, next <= now else {
+                await resyncWake.wait(until: next ?? .distantFuture, clock: clock)
+                continue
+            }
+            resyncDue.withLock { $0 = nil }
+            lastAsked = now
             var request = HTTPClientRequest(url: configuration.orchestrator + "/orchestrator/request-to-monitoring")
             request.method = .GET
-            do {
-                let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.attemptTimeout * 1000)))
-                _ = try await response.body.collect(upTo: 1 << 20)
-                guard (200..<300).contains(response.status.code) else { throw ResyncError(status: Int(response.status.code)) }
+            switch await call(request) {
+            case .answered(let status, _) where (200..<300).contains(status):
                 attempt = 0
+                let at = clock.now()
+                BookingMetrics.lastResync.record(at.timeIntervalSince1970)
+                await monitor.updateLink { $0.lastResyncAt = at }
                 logger.info("asked the Orchestrator to push the queues (request-to-monitoring)")
                 await monitor.note(.info, "resync: asked the Orchestrator for the current queues")
-            } catch {
-                logger.warning("resync (request-to-monitoring) failed, will retry: \(error)")
-                let delay = configuration.backoff.delay(attempt: attempt, random: random())
-                attempt += 1
-                due = true
-                await resyncWake.wait(until: clock.now().addingTimeInterval(max(delay, 0.05)), clock: clock)
+            case .answered(let status, _):
+                retryResync(&attempt, "HTTP \(status)")
+            case .noAnswer(let cause):
+                retryResync(&attempt, cause)
             }
         }
     }
 
-    private struct ResyncError: Error, CustomStringConvertible {
-        var status: Int
-        var description: String { "HTTP \(status)" }
-    }
-}
-
-extension CircuitBreaker {
-    /// The operator asked to retry: treat the open period as over.
-    mutating func forceTrial() {
-        if case .open = state { _ = allowsAttempt(at: .distantFuture) }
+    private func retryResync(_ attempt: inout Int, _ cause: String) {
+        logger.warning("resync (request-to-monitoring) failed, will retry: \(cause)")
+        let delay = configuration.backoff.delay(attempt: attempt, random: random())
+        attempt += 1
+        requestResync(after: max(delay, 0.05))
     }
 }
 

@@ -44,6 +44,7 @@ enum ConsoleFixture {
         try await monitor.setAvailability(productId: 3, isAvailable: true, by: "api")
         try await monitor.setAvailability(productId: 1, isAvailable: true, by: "api")
         try await monitor.setAvailability(productId: 5, isAvailable: true, by: "api")
+        await monitor.orchestratorAnswered(at: fixedNow)  // the link has had an answer: `ok`
         return monitor
     }
 

@@ -207,7 +207,7 @@ import Testing
         await monitor.updateLink { $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(22.5)) }
         await monitor.setPaused(true)
         grid = await ConsoleFixture.frame(monitor, size: Self.medium)
-        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open, retry in 23s"))
+        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open (connection refused), retry in 23s"))
         #expect(grid[1, 0].style.background == .yellow)
         await monitor.updateLink { $0.breaker = .closed; $0.consecutiveFailures = 0; $0.lastError = nil }
         grid = await ConsoleFixture.frame(monitor, size: Self.medium)

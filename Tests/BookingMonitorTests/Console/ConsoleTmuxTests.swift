@@ -137,7 +137,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        try await pane.waitFor("the last push on screen") { $0.contains("#\(pushes): 1 in 1 queues") }
+        try await pane.waitFor("the last push on screen") { $0.contains("(#\(pushes)): 1 in 1 queues") }
         try pane.keys("q")
         #expect(try await pane.waitForExit() == 0)
         let log = try String(contentsOfFile: pane.directory + "/monitor.log", encoding: .utf8)

@@ -49,10 +49,12 @@ struct SharedConsoleTests {
             return products?.first { ($0["id"] as? Int) == 1 }?["isAvailable"] as? Bool == true
         }
 
-        // The sender dies: b takes the role and says so.
+        // The sender dies: b takes the role and says so, and that the Orchestrator (a port that
+        // refuses) does not answer: never `ok` on hope.
         a.kill9()
         try await pane.waitFor("b sends now") { screen in
-            screen.contains("link: ok") && screen.contains("instances b (this) sends")
+            screen.contains("link: unreachable since") && screen.contains("connection refused")
+                && !screen.contains("link: standby") && screen.contains("instances b (this) sends")
                 && screen.contains("instance a left the group")
         }
         try pane.keys("q")

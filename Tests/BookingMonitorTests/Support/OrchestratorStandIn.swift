@@ -42,6 +42,8 @@ final class OrchestratorStandIn: Sendable {
         var events: [ReceivedEvent] = []
         var duplicates = 0
         var resyncs = 0
+        /// Pushes that did not reach the monitor (refused connection, an error answer).
+        var failedPushes = 0
         var monitors: [String] = []
         /// A plain sink: every event is accepted (once per key) without orders or pushes.
         var acceptAll = false
@@ -89,7 +91,8 @@ final class OrchestratorStandIn: Sendable {
     func push() async throws {
         let body = queueBody()
         for monitor in state.withLock({ $0.monitors }) {
-            _ = try await TestHTTP.request(.POST, monitor + "/administration/set-queue", body: body)
+            let reply = try await TestHTTP.request(.POST, monitor + "/administration/set-queue", body: body)
+            if reply.status >= 300 { state.withLock { $0.failedPushes += 1 } }
         }
     }
 
@@ -134,7 +137,9 @@ final class OrchestratorStandIn: Sendable {
         }
         router.get("/orchestrator/request-to-monitoring") { _, _ -> Response in
             self.state.withLock { $0.resyncs += 1 }
-            try await self.push()
+            // As the original: a push the monitor refuses (not listening yet) is only logged,
+            // and the request is answered 200 all the same. The monitor cannot tell.
+            do { try await self.push() } catch { self.state.withLock { $0.failedPushes += 1 } }
             return Response(status: .ok)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),

@@ -17,16 +17,16 @@ struct RunningMonitor {
                         configure: (inout LinkConfiguration) -> Void = { _ in },
                         clock: any LinkClock = SystemLinkClock(),
                         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                        maxBody: Int = 16 << 20,
+                        maxBody: Int = 64 << 20,
                         token: String? = nil, tokenReads: Bool = false,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
         configuration.attemptTimeout = 2
         configuration.backoff = Backoff(base: 0.02, cap: 0.2)
         configure(&configuration)
-        let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client, configuration: configuration,
-                                    clock: clock, random: random, logger: quietLogger)
         let readiness = Readiness()
+        let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client, configuration: configuration,
+                                    readiness: readiness, clock: clock, random: random, logger: quietLogger)
         let server = HTTPServer.make(monitor: monitor, link: link,
                                      configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody,
                                                                         token: token, tokenReads: tokenReads),
