@@ -57,6 +57,18 @@ struct Header {
         var totalsItem = Line(theme: theme)
         totalsItem.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(totals.queuePushes) pushes")
         optional.append(totalsItem)
+        // When the Orchestrator last took a resync and an event: with the link's state, how
+        // current this instance's picture is.
+        let link = snapshot.link
+        if link.lastResyncAt != nil || link.lastDeliveryAt != nil {
+            var contact = Line(theme: theme)
+            let never = "never"
+            contact.pair("resync", link.lastResyncAt.map { Clock.time($0, in: settings.timeZone) } ?? never)
+            contact.add(", ", theme.headerValue)
+            contact.add("delivered ", theme.headerLabel)
+            contact.add(link.lastDeliveryAt.map { Clock.time($0, in: settings.timeZone) } ?? never, theme.headerValue)
+            optional.append(contact)
+        }
         if !settings.httpAddress.isEmpty {
             var http = Line(theme: theme)
             http.pair("http", settings.httpAddress)

@@ -1,7 +1,8 @@
 import BookingConsole
 import BookingCore
-import BookingServer
+@testable import BookingServer
 import Foundation
+import ServiceLifecycle
 import Testing
 
 /// Faults a shop meets on the link, against a real stand-in on loopback: an Orchestrator that
@@ -36,7 +37,9 @@ struct LinkFaultTests {
             let after = try await TestHTTP.get(running.url + "/administration/link").json() as! [String: Any]
             #expect(after["state"] as? String == "ok")
             #expect((after["lastOutageSeconds"] as? Double).map { $0 > 0 } == true)
-            #expect(renderHeader(await monitor.snapshotNow()).contains("link: ok"))
+            let header2 = renderHeader(await monitor.snapshotNow())
+            #expect(header2.contains("link: ok"))
+            #expect(header2.contains("resync ") && header2.contains("delivered never"), "\(header2)")
         }
         await orchestrator.stop()
     }
@@ -104,6 +107,26 @@ struct LinkFaultTests {
             _ = try await TestHTTP.request(.POST, running.url + "/administration/set-queue", body: "[]")
             #expect(await monitor.snapshotNow().refusals.outstanding == false)
         }
+    }
+
+    @Test("the queues are asked for only once the server listens, so the answering push finds it")
+    func resyncWaitsForTheServer() async throws {
+        let orchestrator = try OrchestratorStandIn()
+        try await orchestrator.start()
+        defer { Task { await orchestrator.stop() } }
+        let monitor = try await makeMonitor(.inMemory)
+        let readiness = Readiness()
+        let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client,
+                                    configuration: LinkConfiguration(orchestrator: orchestrator.url, group: "test"),
+                                    readiness: readiness, logger: quietLogger)
+        let group = ServiceGroup(configuration: .init(services: [link], logger: quietLogger))
+        let runner = Task { try await group.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(orchestrator.state.withLock { $0.resyncs } == 0, "not before the server listens")
+        readiness.listening(on: 5039)
+        try await eventually("asked once listening") { orchestrator.state.withLock { $0.resyncs } == 1 }
+        await group.triggerGracefulShutdown()
+        _ = try? await runner.value
     }
 
     @Test("--resync-every asks for the queues at a fixed interval")

@@ -4,7 +4,9 @@ import Testing
 
 /// The real `booking-monitor` binary, built beside the tests.
 enum Binary {
+    /// `BOOKING_MONITOR_BINARY` names another binary (an installed one, an older build).
     static var path: String {
+        if let path = ProcessInfo.processInfo.environment["BOOKING_MONITOR_BINARY"], !path.isEmpty { return path }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         for configuration in ["debug", "release"] {
