@@ -4,6 +4,8 @@
 #
 #   scripts/postgres.sh start [PORT]   # prints the URL: postgres://postgres@127.0.0.1:PORT/postgres
 #   scripts/postgres.sh stop  [PORT]
+#   scripts/postgres.sh crash [PORT]   # kill -9 the server, keep its data (a fault trial)
+#   scripts/postgres.sh revive [PORT]  # start it again on its data, after a crash
 #
 # Runs the server as the postgres user when started as root (initdb refuses root).
 set -euo pipefail
@@ -45,12 +47,34 @@ start)
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
+crash)
+    pid=$(head -1 "$dir/postmaster.pid" 2>/dev/null || true)
+    [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+    ;;
+revive)
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        [[ $fd -gt 2 ]] && eval "exec $fd>&-" || true
+    done
+    # The old backends notice their postmaster's death within moments; until they are gone
+    # the new server refuses to start (shared memory still in use): try again a few times.
+    for attempt in $(seq 1 20); do
+        if as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
+            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null 2>&1; then
+            echo "postgres://postgres@127.0.0.1:$port/postgres"
+            exit 0
+        fi
+        sleep 0.25
+    done
+    tail -20 "$dir/server.log" >&2
+    exit 1
+    ;;
 stop)
     [[ -d "$dir" ]] && as_owner "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$dir" "$dir.initdb.log"
     ;;
 *)
-    echo "usage: scripts/postgres.sh start|stop [PORT]" >&2
+    echo "usage: scripts/postgres.sh start|stop|crash|revive [PORT]" >&2
     exit 2
     ;;
 esac

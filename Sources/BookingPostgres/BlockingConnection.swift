@@ -1,4 +1,5 @@
 import BookingCore
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -10,10 +11,18 @@ import PostgresNIO
 /// nothing here needs Swift's cooperative threads to complete.
 ///
 /// A lost connection (a server restart, a network cut) fails the call in progress; the next
-/// call connects again.
+/// call connects again. No wait is unbounded: the session starts with `SharedStoreTimeouts`
+/// (the server ends long lock waits, statements and transactions left idle), and the client
+/// closes a connection that gives no answer within `timeouts.answer` (a network dropping
+/// packets).
 final class BlockingConnection: @unchecked Sendable {
     private let url: PostgresURL
     private let applicationName: String
+    private let timeouts: SharedStoreTimeouts
+    /// This session holds the sender role's lease: the server ends it when it goes idle.
+    private let holdsLease: Bool
+    /// Async callers run their blocking calls here, never on Swift's cooperative threads.
+    private let queue: DispatchQueue
     private let eventLoop: any EventLoop
     private let logger: Logger
     private let lock = NIOLock()
@@ -22,10 +31,14 @@ final class BlockingConnection: @unchecked Sendable {
     /// Called, on the event loop, when a new connection is established (to LISTEN again, say).
     private let onConnect: @Sendable (PostgresConnection) -> Void
 
-    init(url: PostgresURL, applicationName: String, eventLoop: any EventLoop, logger: Logger,
+    init(url: PostgresURL, applicationName: String, timeouts: SharedStoreTimeouts = SharedStoreTimeouts(),
+         holdsLease: Bool = false, eventLoop: any EventLoop, logger: Logger,
          onConnect: @escaping @Sendable (PostgresConnection) -> Void = { _ in }) {
         self.url = url
         self.applicationName = applicationName
+        self.timeouts = timeouts
+        self.holdsLease = holdsLease
+        queue = DispatchQueue(label: "booking-monitor.postgres.\(applicationName)")
         self.eventLoop = eventLoop
         self.logger = logger
         self.onConnect = onConnect
@@ -37,12 +50,18 @@ final class BlockingConnection: @unchecked Sendable {
         try lock.withLock {
             do {
                 let connection = try current()
-                return try body(Session(connection: connection, logger: logger))
+                return try body(Session(connection: connection, logger: logger, answerWithin: timeouts.answer))
             } catch let error as PSQLError {
                 // PSQLError hides what happened on purpose; the store's errors say it.
-                if error.serverInfo == nil { throw StoreError.unreachable(PostgresErrors.describe(error)) }
-                throw StoreError.failed(PostgresErrors.describe(error))
+                throw PostgresErrors.storeError(error)
             }
+        }
+    }
+
+    /// `with`, for async callers: the blocking calls run on this connection's own queue.
+    func run<T: Sendable>(_ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try self.with(body) }) }
         }
     }
 
@@ -52,7 +71,9 @@ final class BlockingConnection: @unchecked Sendable {
     private func current() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         var configuration = url.configuration
+        configuration.options.connectTimeout = .milliseconds(Int64(timeouts.connect * 1000))
         configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+            + timeouts.startupParameters(holdsLease: holdsLease)
         nextId += 1
         let opened = try PostgresConnection.connect(on: eventLoop, configuration: configuration,
                                                     id: nextId, logger: logger).wait()
@@ -72,10 +93,31 @@ final class BlockingConnection: @unchecked Sendable {
     struct Session {
         let connection: PostgresConnection
         let logger: Logger
+        let answerWithin: TimeInterval
 
         @discardableResult
         func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-            try connection.query(query, logger: logger).wait()
+            guard !connection.isClosed else { throw StoreError.unreachable("the connection to the database was closed") }
+            return try bounded(connection.query(query, logger: logger))
+        }
+
+        /// Waits for `future` at most `answerWithin`; then closes the connection (the server is
+        /// not answering: a cut network, a frozen server) and throws.
+        func bounded<T>(_ future: EventLoopFuture<T>) throws -> T {
+            // Our own promise: the wait ends at the deadline even if closing the connection
+            // does not fail the query (a query sent on a connection the server has just ended
+            // was seen never to complete).
+            let promise = connection.eventLoop.makePromise(of: T.self)
+            future.cascade(to: promise)
+            let connection = connection
+            let seconds = answerWithin
+            let timer = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(answerWithin * 1000))) {
+                promise.fail(StoreError.unreachable("no answer from the database within \(Int(seconds)) s (a cut network?)"))
+                let closing: EventLoopFuture<Void> = connection.close()
+                _ = closing
+            }
+            defer { timer.cancel() }
+            return try promise.futureResult.wait()
         }
 
         func rows(_ query: PostgresQuery) throws -> [PostgresRow] {

@@ -1,3 +1,4 @@
+import BookingCore
 import PostgresNIO
 
 public enum PostgresErrors {
@@ -14,5 +15,27 @@ public enum PostgresErrors {
             return text
         }
         return "\(error.code)"
+    }
+
+    /// SQLSTATEs that mean "not now": the server ended a wait it was told to bound, or the
+    /// session. The change was not made; sending it again is right.
+    static let notNow: [String: String] = [
+        "55P03": "another instance holds the group's lock (frozen or cut off?)",
+        "57014": "the statement took longer than allowed",
+        "25P03": "the transaction was left idle too long and ended by the server",
+        "57P05": "the session was left idle too long and ended by the server",
+        "57P01": "the server is shutting down",
+        "40P01": "a deadlock was broken",
+        "40001": "a serialization conflict",
+    ]
+
+    /// The store's error for a PostgreSQL error: `unreachable` (503) for a lost connection or a
+    /// bounded wait the server ended, `failed` for a refused statement.
+    static func storeError(_ error: PSQLError) -> StoreError {
+        guard let info = error.serverInfo else { return .unreachable(describe(error)) }
+        if let state = info[.sqlState], let meaning = notNow[state] {
+            return .unreachable("\(meaning): \(describe(error))")
+        }
+        return .failed(describe(error))
     }
 }

@@ -81,6 +81,11 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX idempotency_key_created ON idempotency_key (created_at)",
         ]),
+        ("shared v2: sender epoch", [
+            // Increased by each instance that takes the sender role: the fence a delivery mark
+            // is checked against.
+            "ALTER TABLE group_state ADD COLUMN sender_epoch BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

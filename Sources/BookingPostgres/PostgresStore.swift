@@ -29,16 +29,26 @@ public final class PostgresStore: Store, @unchecked Sendable {
     private let logger: Logger
     /// The group version this process's memory reflects.
     private let seen = NIOLockedValueBox<Int64>(0)
+    public let timeouts: SharedStoreTimeouts
+
+    /// Fencing of delivery marks. `.none` until a sender role is in play (a store used without
+    /// `SharedGroup`); then the epoch this instance took the role at, or nil after it lost it.
+    /// An event is marked delivered only while the group's `sender_epoch` is still this one:
+    /// a sender that woke from a freeze after another took over cannot record over it.
+    enum Fence: Equatable { case none, epoch(Int64?) }
+    let fence = NIOLockedValueBox(Fence.none)
 
     /// Connects, migrates, and checks the database serves `group`. `instance` names this
     /// process to the others (PostgreSQL's application_name).
-    public init(url: PostgresURL, group: String, instance: String, logger: Logger) throws {
+    public init(url: PostgresURL, group: String, instance: String, timeouts: SharedStoreTimeouts = SharedStoreTimeouts(),
+                logger: Logger) throws {
         self.url = url
         self.group = group
         self.logger = logger
+        self.timeouts = timeouts
         eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         writer = BlockingConnection(url: url, applicationName: SharedGroup.applicationName(instance, role: "writer"),
-                                    eventLoop: eventLoopGroup.next(), logger: logger)
+                                    timeouts: timeouts, eventLoop: eventLoopGroup.next(), logger: logger)
         do {
             try writer.with { session in
                 try PostgresMigrations.migrate(session, group: group)
@@ -134,7 +144,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 // The group's write lock: held to COMMIT, so instances decide one at a time.
                 let state = try GroupState(session, forUpdate: true)
                 if let delta = try catchUp(session, state: state) { apply(delta) }
-                let transaction = Transaction(session: session, version: state.version + 1)
+                let transaction = Transaction(session: session, version: state.version + 1,
+                                              fence: fence.withLockedValue { $0 })
                 let result = try body(transaction)
                 if transaction.wrote {
                     try session.query("""
@@ -161,10 +172,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
         var bookings = 0
         var delivered = 0
         var queuePushes: Int64 = 0
+        let fence: Fence
 
-        init(session: BlockingConnection.Session, version: Int64) {
+        init(session: BlockingConnection.Session, version: Int64, fence: Fence) {
             self.session = session
             self.version = version
+            self.fence = fence
         }
 
         func upsertCatalog(_ products: [Product]) throws {
@@ -234,12 +247,18 @@ public final class PostgresStore: Store, @unchecked Sendable {
         func updateOutbox(_ event: OutboxEvent) throws {
             wrote = true
             if event.state == .delivered { delivered += 1 }
-            try session.query("""
+            var epoch: Int64?? = .none
+            if event.state == .delivered, case .epoch(let held) = fence { epoch = .some(held) }
+            let result = try session.query("""
                 UPDATE outbox SET state = \(event.state.rawValue), attempts = \(event.attempts),
                     last_error = \(event.lastError), last_attempt_at = \(event.lastAttemptAt?.timeIntervalSince1970),
                     delivered_at = \(event.deliveredAt?.timeIntervalSince1970), changed_version = \(version)
                 WHERE booking_sequence = \(event.booking.sequence)
+                  AND (\(epoch == nil) OR (SELECT sender_epoch FROM group_state WHERE id = 1) = \(epoch.flatMap { $0 } ?? -1))
                 """)
+            if epoch != nil, result.metadata.rows == 0 {
+                throw StoreError.failed("not the sender any more (another instance took the role): delivery of booking \(event.booking.id) not recorded; the sender sends it again with the same key")
+            }
         }
 
         func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {

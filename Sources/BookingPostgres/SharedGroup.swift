@@ -11,14 +11,21 @@ import PostgresNIO
 ///   the sessions PostgreSQL has (a dead process's session ends with it);
 /// - **changes**: `LISTEN booking_monitor`; each commit of any instance notifies, and the monitor
 ///   catches up at once (no polling);
-/// - **the sender role**: a session-level advisory lock. The instance holding it delivers the
-///   outbox; when it dies its session ends, the lock is free, and another instance takes it.
+/// - **the sender role**: a session-level advisory lock, held as a *lease*. The session is
+///   started with `idle_session_timeout` and renewed by a heartbeat every second; an instance
+///   that stops (dies, freezes, is cut off) loses the session within `timeouts.lease` and the
+///   lock with it, and another instance takes it. The holder checks its last renewal (monotonic
+///   clock) before every send, and each taking of the role increases the group's
+///   `sender_epoch`, which the store checks when an event is marked delivered (a fence).
 public final class SharedGroup: SenderRole, @unchecked Sendable {
     public let instance: String
     private let store: PostgresStore
     private let session: BlockingConnection
     private let logger: Logger
     private let holdsSender = NIOLockedValueBox(false)
+    /// When the role session last answered: the lease is good for `timeouts.lease` from there.
+    private let lastRenewal = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+    private let lease: Duration
     private let notifications: AsyncStream<Void>
     private let notified = NIOLockedValueBox(0)
     /// NOTIFYs received so far: how this instance learns of the others' commits.
@@ -35,20 +42,27 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
         self.store = store
         self.logger = logger
         (notifications, notify) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        lease = .milliseconds(Int64(store.timeouts.lease * 1000))
         let holdsSender = self.holdsSender
         let notify = self.notify
         let notified = self.notified
+        let fence = store.fence
+        let lost: @Sendable () -> Void = {
+            holdsSender.withLockedValue { $0 = false }
+            fence.withLockedValue { if case .epoch = $0 { $0 = .epoch(nil) } }
+        }
         session = BlockingConnection(
             url: store.url, applicationName: Self.applicationName(instance, role: "session"),
+            timeouts: store.timeouts, holdsLease: true,
             eventLoop: store.eventLoopGroup.next(), logger: logger,
             onConnect: { connection in
                 // A new session: whatever the old one held (the sender lock) is gone with it.
-                holdsSender.withLockedValue { $0 = false }
+                lost()
                 connection.addListener(channel: PostgresStore.channel) { _, _ in
                     notified.withLockedValue { $0 += 1 }
                     notify.yield()
                 }
-                connection.closeFuture.whenComplete { _ in holdsSender.withLockedValue { $0 = false } }
+                connection.closeFuture.whenComplete { _ in lost() }
             })
     }
 
@@ -78,18 +92,26 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
 
     deinit { session.close() }
 
+    /// Also the lease's heartbeat: every second a round trip on the role session.
     private func watchSession(_ monitor: Monitor) async {
         var wasOpen = false
+        var lostAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
                 if !session.isOpen || !wasOpen {
-                    try session.with { session in try session.query("LISTEN booking_monitor") }
-                    if wasOpen { logger.notice("shared store: session re-established") }
+                    try await session.run { session in try session.query("LISTEN booking_monitor") }
+                    if wasOpen || lostAt != nil {
+                        let outage = lostAt.map { ", cut off for \(Self.seconds($0.duration(to: .now)))" } ?? ""
+                        logger.notice("shared store: session re-established\(outage)")
+                        await monitor.note(.info, "shared store: session re-established\(outage)")
+                        lostAt = nil
+                    }
                     notify.yield()  // catch up on anything missed while not listening
                 }
                 wasOpen = true
-                await monitor.updatePeers(try peers())
+                await monitor.updatePeers(try await peers())
             } catch {
+                if lostAt == nil { lostAt = .now }
                 if wasOpen { logger.warning("shared store: session lost, reconnecting: \(PostgresErrors.describe(error))") }
                 wasOpen = false
             }
@@ -100,29 +122,62 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
     // MARK: Sender role
 
     /// True while this instance holds the sender lock; tries to take it when it does not.
+    /// Called before every send: true only while the lease is certainly good. Past half of it
+    /// since the last renewal (a freeze, a stall), it is checked with the server first.
     public func claim() async -> Bool {
-        if holdsSender.withLockedValue({ $0 }), session.isOpen { return true }
+        let held = holdsSender.withLockedValue { $0 }
+        if held, session.isOpen, let renewed = lastRenewal.withLockedValue({ $0 }), renewed.duration(to: .now) < lease / 2 {
+            return true
+        }
         do {
-            let taken = try session.with { session in
-                try session.rows("""
+            let (holds, epoch) = try await session.run { session -> (Bool, Int64?) in
+                if held {
+                    // Still ours? (The server ends a session idle past the lease, and the lock with it.)
+                    let still = try session.rows("""
+                        SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'
+                                       AND granted AND classid = \(unescaped: String(SharedLocks.sender.class))
+                                       AND objid = \(unescaped: String(SharedLocks.sender.object)))
+                        """).first?.decode(Bool.self) ?? false
+                    return (still, nil)
+                }
+                let taken = try session.rows("""
                     SELECT pg_try_advisory_lock(\(SharedLocks.sender.class), \(SharedLocks.sender.object))
                     """).first?.decode(Bool.self) ?? false
+                guard taken else { return (false, nil) }
+                let epoch = try session.rows("""
+                    UPDATE group_state SET sender_epoch = sender_epoch + 1 WHERE id = 1 RETURNING sender_epoch
+                    """).first?.decode(Int64.self)
+                return (true, epoch)
             }
-            holdsSender.withLockedValue { $0 = taken }
-            if taken { logger.notice("this instance now delivers the outbox (sender role taken)") }
-            return taken
+            renewed()
+            holdsSender.withLockedValue { $0 = holds }
+            if let epoch {
+                store.fence.withLockedValue { $0 = .epoch(epoch) }
+                logger.notice("this instance now delivers the outbox (sender role taken, epoch \(epoch))")
+            } else if !holds {
+                store.fence.withLockedValue { if case .epoch = $0 { $0 = .epoch(nil) } }
+            }
+            return holds
         } catch {
             holdsSender.withLockedValue { $0 = false }
+            store.fence.withLockedValue { if case .epoch = $0 { $0 = .epoch(nil) } }
             return false
         }
+    }
+
+    private func renewed() { lastRenewal.withLockedValue { $0 = .now } }
+
+    static func seconds(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.1f s", seconds)
     }
 
     // MARK: Presence
 
     /// The group's live instances, this one included; the sender first.
-    func peers() throws -> [PeerInstance] {
+    func peers() async throws -> [PeerInstance] {
         let prefix = Self.applicationName("", role: "session")
-        let rows = try session.with { session in
+        let rows = try await session.run { session in
             try session.rows("""
                 SELECT a.application_name, a.pid = pg_backend_pid(),
                        EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
@@ -133,6 +188,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
                 ORDER BY a.backend_start
                 """)
         }
+        renewed()
         return try rows.map { row in
             let (name, isSelf, isSender) = try row.decode((String, Bool, Bool).self)
             return PeerInstance(name: String(name.dropFirst(prefix.count)), isSelf: isSelf, isSender: isSender)

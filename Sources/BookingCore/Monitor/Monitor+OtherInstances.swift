@@ -13,7 +13,9 @@ extension Monitor {
             if let since = storeFailingSince {
                 storeFailingSince = nil
                 let seconds = now().timeIntervalSince(since)
-                record(.info, "store reachable again after \(Self.seconds(seconds))")
+                lastStoreOutage = seconds
+                logger.notice("store works again after \(Self.seconds(seconds))")
+                record(.info, "store works again after \(Self.seconds(seconds))")
                 publish(.storeRecovered(outage: seconds))
             }
             return result

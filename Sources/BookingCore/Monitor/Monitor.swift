@@ -62,8 +62,16 @@ public actor Monitor {
     var link: LinkStatus
     var peers: [PeerInstance] = []
     var activity: [ActivityEntry] = []
-    /// Set while the store fails (disk, server): the next commit that works ends the outage.
-    var storeFailingSince: Date?
+    /// Set while the store fails (disk, server, a lock it cannot get): the next commit that
+    /// works ends the outage. Readable without the actor (`/health/ready` must answer while a
+    /// store call holds it).
+    public nonisolated let storeHealth = StoreHealth()
+    var storeFailingSince: Date? {
+        get { storeHealth.failingSince }
+        set { storeHealth.failingSince = newValue }
+    }
+    /// How long the last store outage lasted, once it was over.
+    var lastStoreOutage: TimeInterval?
     var refusals = PushRefusals()
     var lastIdempotencyPrune = Date.distantPast
     private static let activityLimit = 500
@@ -228,6 +236,10 @@ public actor Monitor {
 
     /// The safety sweep: books whatever the rules allow now.
     public func sweep() {
+        if storeFailingSince != nil {
+            // Nothing else may write while the store fails: try it, so recovery is noticed.
+            try? transact { _ in }
+        }
         book(titles: nil)
         pruneIdempotency()
     }
@@ -343,7 +355,7 @@ public actor Monitor {
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,
-                        refusals: refusals, storeFailingSince: storeFailingSince)
+                        refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage)
     }
 
     public func allProducts() -> [Product] { products }

@@ -120,6 +120,7 @@ public struct MonitorSnapshot: Sendable {
     public var refusals = PushRefusals()
     /// Set while the store fails.
     public var storeFailingSince: Date?
+    public var lastStoreOutage: TimeInterval?
 
     public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
     public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }

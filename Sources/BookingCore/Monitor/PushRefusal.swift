@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A queue push (`set-queue`) this monitor refused. Every one is loud: the Orchestrator only
 /// logs our answer, so the operator must hear it here (header, Activity, `/administration/link`,
@@ -67,5 +68,16 @@ public enum ByteCount {
         if bytes >= 1_000_000 { return String(format: "%.1f MB", Double(bytes) / 1e6) }
         if bytes >= 1_000 { return String(format: "%.1f kB", Double(bytes) / 1e3) }
         return "\(bytes) bytes"
+    }
+}
+
+/// Whether the store takes writes, readable from any thread.
+public final class StoreHealth: Sendable {
+    private let state = Mutex<Date?>(nil)
+    public init() {}
+    /// Since when writes fail; nil while they work.
+    public var failingSince: Date? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

@@ -52,6 +52,9 @@ public enum HTTPServer {
         router.get("health/live") { _, _ in try JSONCoding.response(["status": "live"]) }
         router.get("health/ready") { _, _ in
             guard readiness.boundPort != nil else { throw Problem(.serviceUnavailable, "not listening yet") }
+            if let since = monitor.storeHealth.failingSince {
+                throw Problem(.serviceUnavailable, "the store takes no writes since \(since) (see /administration/link and the log)")
+            }
             return try JSONCoding.response(["status": "ready"])
         }
         OpenAPIRoute.register(on: router)

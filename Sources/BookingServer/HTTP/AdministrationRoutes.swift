@@ -12,11 +12,12 @@ struct AdministrationRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
         let cache = EncodedProducts()
+        let products = LastAnswer(), queues = LastAnswer()
         admin.get("get-products") { _, _ in
-            JSONCoding.response(buffer: await cache.body(from: monitor))
+            try await products.response { await cache.body(from: monitor) }
         }
         admin.get("get-queues-list") { _, _ in
-            JSONCoding.response(bytes: JSONWriter.queues(await monitor.queues().queues))
+            try await queues.response { ByteBuffer(bytes: JSONWriter.queues(await monitor.queues().queues)) }
         }
         admin.put("switch-state/{id}") { request, context in
             let id = try Self.productId(context.parameters.get("id"))

@@ -1,6 +1,8 @@
 import BookingCore
 import Foundation
 import Hummingbird
+import NIOCore
+import Synchronization
 
 /// What an operator asks of the Orchestrator link over HTTP: its state, the outbox, resends.
 struct LinkRoutes<Context: RequestContext> {
@@ -30,6 +32,7 @@ struct LinkRoutes<Context: RequestContext> {
         var refusedPushes: [String: Int]
         var lastRefusedPush: RefusedPush?
         var storeFailingSince: Date?
+        var lastStoreOutageSeconds: Double?
         var paused: Bool
         var store: String
         var standby: Bool
@@ -74,49 +77,64 @@ struct LinkRoutes<Context: RequestContext> {
         }
     }
 
+    /// The link's state, as `/administration/link` answers it.
+    func linkBody() async throws -> ByteBuffer {
+        let snapshot = await monitor.snapshotNow()
+        let now = Date()
+        let link = snapshot.link
+        var body = LinkBody(orchestrator: link.orchestrator, breaker: "closed", consecutiveFailures: link.consecutiveFailures,
+                            pending: snapshot.pendingCount, parked: snapshot.parkedCount,
+                            oldestPendingAgeSeconds: snapshot.oldestPending.map { now.timeIntervalSince($0) },
+                            lastError: link.lastError, lastErrorAt: link.lastErrorAt, lastDeliveryAt: link.lastDeliveryAt,
+                            lastQueuePushAt: snapshot.queues.receivedAt,
+                            state: link.notRunning ? "not-running" : link.reachable == false ? "unreachable"
+                                : link.standby ? "standby" : link.reachable == nil ? "unknown" : "ok",
+                            reachable: link.reachable, unreachableSince: link.unreachableSince,
+                            unreachableCause: link.unreachableCause, lastAnswerAt: link.lastAnswerAt,
+                            lastResyncAt: link.lastResyncAt, lastOutageSeconds: link.lastOutage,
+                            refusedPushes: Dictionary(uniqueKeysWithValues: PushRefusal.Reason.allCases.map {
+                                ($0.rawValue, snapshot.refusals.counts[$0] ?? 0)
+                            }),
+                            lastRefusedPush: snapshot.refusals.last.map {
+                                .init(reason: $0.reason.rawValue, detail: $0.detail, at: $0.at)
+                            },
+                            storeFailingSince: snapshot.storeFailingSince,
+                            lastStoreOutageSeconds: snapshot.lastStoreOutage,
+                            paused: snapshot.paused,
+                            store: snapshot.store, standby: link.standby,
+                            instances: snapshot.peers.map { .init(name: $0.name, self: $0.isSelf, sender: $0.isSender) })
+        switch link.breaker {
+        case .closed: body.breaker = "closed"
+        case .halfOpen: body.breaker = "half-open"
+        case .open(let until):
+            body.breaker = "open"
+            body.secondsUntilTrial = max(0, until.timeIntervalSince(now))
+        }
+        return ByteBuffer(data: try JSONCoding.encoder.encode(body))
+    }
+
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
+        let linkAnswer = LastAnswer(), outboxAnswers = Mutex<[String: LastAnswer]>([:])
         admin.get("link") { _, _ in
-            let snapshot = await monitor.snapshotNow()
-            let now = Date()
-            let link = snapshot.link
-            var body = LinkBody(orchestrator: link.orchestrator, breaker: "closed", consecutiveFailures: link.consecutiveFailures,
-                                pending: snapshot.pendingCount, parked: snapshot.parkedCount,
-                                oldestPendingAgeSeconds: snapshot.oldestPending.map { now.timeIntervalSince($0) },
-                                lastError: link.lastError, lastErrorAt: link.lastErrorAt, lastDeliveryAt: link.lastDeliveryAt,
-                                lastQueuePushAt: snapshot.queues.receivedAt,
-                                state: link.notRunning ? "not-running" : link.reachable == false ? "unreachable"
-                                    : link.standby ? "standby" : link.reachable == nil ? "unknown" : "ok",
-                                reachable: link.reachable, unreachableSince: link.unreachableSince,
-                                unreachableCause: link.unreachableCause, lastAnswerAt: link.lastAnswerAt,
-                                lastResyncAt: link.lastResyncAt, lastOutageSeconds: link.lastOutage,
-                                refusedPushes: Dictionary(uniqueKeysWithValues: PushRefusal.Reason.allCases.map {
-                                    ($0.rawValue, snapshot.refusals.counts[$0] ?? 0)
-                                }),
-                                lastRefusedPush: snapshot.refusals.last.map {
-                                    .init(reason: $0.reason.rawValue, detail: $0.detail, at: $0.at)
-                                },
-                                storeFailingSince: snapshot.storeFailingSince,
-                                paused: snapshot.paused,
-                                store: snapshot.store, standby: link.standby,
-                                instances: snapshot.peers.map { .init(name: $0.name, self: $0.isSelf, sender: $0.isSender) })
-            switch link.breaker {
-            case .closed: body.breaker = "closed"
-            case .halfOpen: body.breaker = "half-open"
-            case .open(let until):
-                body.breaker = "open"
-                body.secondsUntilTrial = max(0, until.timeIntervalSince(now))
-            }
-            return try JSONCoding.response(body)
+            try await linkAnswer.response { try await linkBody() }
         }
         admin.get("outbox") { request, _ in
-            let snapshot = await monitor.snapshotNow()
             let wanted = request.uri.queryParameters.get("state")
             if let wanted, OutboxEvent.State(rawValue: wanted) == nil || wanted == "delivered" {
                 throw Problem(.badRequest, "state must be pending or parked, got \"\(wanted)\"", field: "state")
             }
-            return try JSONCoding.response(snapshot.outbox.filter { wanted == nil || $0.state.rawValue == wanted }
-                .map(EventBody.init))
+            let answer = outboxAnswers.withLock { answers in
+                if let answer = answers[wanted ?? ""] { return answer }
+                let answer = LastAnswer()
+                answers[wanted ?? ""] = answer
+                return answer
+            }
+            return try await answer.response {
+                let snapshot = await monitor.snapshotNow()
+                return ByteBuffer(data: try JSONCoding.encoder.encode(snapshot.outbox.filter { wanted == nil || $0.state.rawValue == wanted }
+                    .map(EventBody.init)))
+            }
         }
         admin.post("outbox/retry") { request, _ in
             try await IdempotencyHeader.answer(request) { key in

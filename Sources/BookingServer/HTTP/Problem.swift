@@ -10,12 +10,15 @@ public struct Problem: HTTPResponseError, Sendable {
     public var detail: String
     /// The field at fault (a JSON path, a path segment or a query parameter), if one is.
     public var field: String?
+    /// Seconds, for a `Retry-After` header.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.title = status.reasonPhrase
         self.detail = detail
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     init(_ error: InputError) {
@@ -25,8 +28,9 @@ public struct Problem: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ProblemBody(title: title, status: Int(status.code), detail: detail, field: field, instance: request.uri.path)
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 /// `/metrics` says of the link and of refused pushes.
 @Suite("Link, real binary", .serialized)
 struct LinkProcessTests {
-    @Test("restarted 20 times while the Orchestrator's queues changed: each time the new queues are held within 2 s of ready")
+    @Test("restarted 20 times while the Orchestrator's queues changed: each time the new queues are held within seconds of ready")
     func freshQueuesAfterRestart() async throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -31,7 +31,10 @@ struct LinkProcessTests {
             }
             let took = Date().timeIntervalSince(ready)
             worst = max(worst, took)
-            #expect(took < 2, "round \(round): the new queues came \(took) s after ready")
+            // Today's figure is a few hundredths of a second (RELIABILITY.md); the bound only
+            // separates "asked once listening" from the stale snapshot of before (15 s and more)
+            // on a loaded two-core machine.
+            #expect(took < 5, "round \(round): the new queues came \(took) s after ready")
             #expect(child.terminate() == 0)
         }
         #expect(orchestrator.state.withLock { $0.failedPushes } == 0, "no push found the monitor not listening")

@@ -1,0 +1,111 @@
+import BookingCore
+import BookingPostgres
+import Foundation
+import Testing
+
+/// A shared store under the faults production brings more often than a clean kill: an
+/// instance that stops without dying (mid-write, or while it holds the sender role) and a
+/// PostgreSQL outage. No instance may stall the group.
+@Suite("Shared store: freeze and outage", .serialized)
+struct SharedFaultTests {
+    let tom1 = "Война и мир. Том 1"
+
+    @Test("another instance frozen inside a write: writes here answer 503 naming the cause within the lock timeout, reads answer, ready says 503; the server ends the frozen transaction and writes work again")
+    func frozenMidWrite() async throws {
+        let place = try await StorePlace.make(.postgres)
+        let monitor = try await place.monitor(catalog: testCatalog)
+        // a2, stopped in the middle of a write: its session idles in a transaction, holding the
+        // group's lock, exactly as a SIGSTOPped instance's does.
+        let frozen = try PostgresStore(url: place.url!, group: "test", instance: "a2", logger: quietLogger)
+        defer { frozen.close() }
+        let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            // Its COMMIT, after the release, finds the session ended by the server.
+            _ = try? frozen.write { _ in
+                inside.signal()
+                _ = release.wait(timeout: .now() + 30)
+            }
+        }
+        defer { release.signal() }
+        try await RunningMonitor.with(monitor) { running in
+            // Dashboards have read before the freeze: their reads have an answer to fall back on.
+            #expect(try await TestHTTP.get(running.url + "/administration/get-products").status == 200)
+            #expect(try await TestHTTP.get(running.url + "/administration/link").status == 200)
+            holder.start()
+            #expect(inside.wait(timeout: .now() + 10) == .success)
+            let frozenAt = Date()
+
+            // A write waits for the lock no longer than the lock timeout, then says why.
+            let write = Task { try await TestHTTP.request(.PUT, running.url + "/administration/switch-state/1?isAvailable=true") }
+            try await Task.sleep(for: .milliseconds(500))
+            // Meanwhile reads answer (from the last answer), they do not queue behind the write.
+            let readStart = Date()
+            let products = try await TestHTTP.get(running.url + "/administration/get-products")
+            let link = try await TestHTTP.get(running.url + "/administration/link")
+            let readTook = Date().timeIntervalSince(readStart)
+            #expect(products.status == 200 && link.status == 200)
+            #expect(products.header("Age") != nil, "served from the last answer")
+            #expect(readTook < 2.5, "reads took \(readTook) s while a write waited on the lock")
+            let refused = try await write.value
+            let writeTook = Date().timeIntervalSince(frozenAt)
+            #expect(refused.status == 503, "\(refused.status): \(refused.text)")
+            #expect(refused.header("Content-Type") == "application/problem+json")
+            #expect(refused.text.contains("another instance holds the group's lock"), "\(refused.text)")
+            #expect(writeTook < 8, "the write was answered after \(writeTook) s")
+            #expect(await monitor.product(id: 1)?.isAvailable == false, "nothing changed")
+            try await eventually("ready says 503 while the store takes no writes", within: 5) {
+                (try? await TestHTTP.get(running.url + "/health/ready"))?.status == 503
+            }
+
+            // The server ends the frozen session (idle in transaction); the lock is free.
+            try await eventually("writes work again", within: 20) {
+                (try? await TestHTTP.request(.PUT, running.url + "/administration/switch-state/2?isAvailable=true"))?.status == 200
+            }
+            let recovered = Date().timeIntervalSince(frozenAt)
+            try await eventually("ready again") { (try? await TestHTTP.get(running.url + "/health/ready"))?.status == 200 }
+            let status = try await TestHTTP.get(running.url + "/administration/link").json() as! [String: Any]
+            #expect((status["lastStoreOutageSeconds"] as? Double).map { $0 > 0 } == true)
+            print("frozenMidWrite: write refused after \(String(format: "%.2f", writeTook)) s, reads \(String(format: "%.3f", readTook)) s, writes again after \(String(format: "%.2f", recovered)) s")
+        }
+        release.signal()
+    }
+
+    @Test("a push answered 503 during a PostgreSQL outage is asked for again once it is back")
+    func pushRefusedDuringOutage() async throws {
+        let port = try OrchestratorStandIn.freePort()
+        let script = Self.script
+        #expect(system("bash '\(script)' start \(port) >/dev/null 2>&1") == 0)
+        defer { _ = system("bash '\(script)' stop \(port) >/dev/null 2>&1") }
+        let server = "postgres://postgres@127.0.0.1:\(port)"
+        try await TestPostgres.execute(server + "/postgres", "CREATE DATABASE outage")
+        let url = try #require(try PostgresURL(server + "/outage"))
+        let store = try PostgresStore(url: url, group: "test", instance: "a", logger: quietLogger)
+        defer { store.close() }
+        let monitor = try Monitor(store: store, group: "test", orchestrator: "http://127.0.0.1:1", logger: quietLogger)
+        try await monitor.applyCatalog(testCatalog)
+        let orchestrator = try OrchestratorStandIn()
+        orchestrator.addOrder(customer: 1, title: tom1)
+        try await orchestrator.start()
+        defer { Task { await orchestrator.stop() } }
+        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url) { running in
+            orchestrator.setMonitor(running.url)
+            try await eventually("the first queues") { await monitor.queues().queues.first?.customers == [1] }
+            #expect(system("bash '\(script)' crash \(port) >/dev/null 2>&1") == 0)
+            // The queues change; the Orchestrator's push finds the store down.
+            orchestrator.addOrder(customer: 2, title: tom1)
+            try await orchestrator.push()
+            #expect(orchestrator.state.withLock { $0.failedPushes } >= 1, "the push was refused")
+            #expect(await monitor.snapshotNow().refusals.counts[.store, default: 0] >= 1)
+            #expect(system("bash '\(script)' revive \(port) >/dev/null 2>&1") == 0)
+            // Nobody pushes again by hand: the monitor asks.
+            try await eventually("the new queues without another push by hand", within: 30) {
+                await monitor.queues().queues.first?.customers == [1, 2]
+            }
+        }
+    }
+
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
+    }
+}
