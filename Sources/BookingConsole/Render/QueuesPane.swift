@@ -1,7 +1,8 @@
 import BookingCore
 
 /// The Queues pane: the last set-queue push, one title per line with its customers in order.
-/// The selected product's title is highlighted; titles this group does not carry are dimmed.
+/// The selected product's title is highlighted; titles this group does not carry (byte for
+/// byte) are dimmed.
 struct QueuesPane {
     var model: ConsoleModel
     var state: ConsoleState
@@ -34,8 +35,9 @@ struct QueuesPane {
             let y = inner.y + row
             let selected = index == cursor.selected && focused
             var style: Style = .plain
-            if !model.snapshot.carriedTitles.contains(queue.title) { style = theme.dimmed }
-            if queue.title == selectedTitle { style = theme.highlightedTitle }
+            let carried = model.snapshot.carries(queue.title)
+            if !carried { style = theme.dimmed }
+            if let selectedTitle, TitleKey.same(queue.title, selectedTitle) { style = theme.highlightedTitle }
             if selected { style = theme.on(theme.selectedRow, style) }
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
             var x = inner.x

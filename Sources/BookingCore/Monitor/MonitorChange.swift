@@ -70,8 +70,8 @@ public struct MonitorSnapshot: Sendable {
     /// Sorted by id.
     public var products: [Product]
     public var queues: QueueSnapshot
-    /// Titles carried by at least one product of this group.
-    public var carriedTitles: Set<String>
+    /// Titles carried by at least one product of this group, by their bytes.
+    public var carriedTitles: Set<TitleKey>
     /// Undelivered events, booking order, pending and parked.
     public var outbox: [OutboxEvent]
     public var totals: Totals
@@ -81,6 +81,9 @@ public struct MonitorSnapshot: Sendable {
     public var activity: [ActivityEntry]
     /// The group's live instances, this one included (empty with a store of one instance).
     public var peers: [PeerInstance] = []
+
+    /// Whether a product of this group has exactly this title (its bytes).
+    public func carries(_ title: String) -> Bool { carriedTitles.contains(TitleKey(title)) }
 
     public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
     public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }
