@@ -40,6 +40,8 @@ public actor Monitor {
     var snapshot: QueueSnapshot
     var queueIndex: [TitleKey: Int] = [:]
     var carriedTitles: Set<TitleKey> = []
+    /// Carried titles by their normalized form, for the "near match" hint of titles not carried.
+    var nearTitles = NearTitles(carried: [])
     /// Pending and parked events, keyed by booking sequence (booking order).
     var outbox: [Int64: OutboxEvent]
     /// Booking sequences of pending events, ascending; may hold stale entries (delivered or
@@ -94,6 +96,7 @@ public actor Monitor {
             }
         }
         (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
+        nearTitles = NearTitles(carried: carriedTitles)
         queueIndex = Self.queueIndexes(loaded.snapshot)
     }
 
@@ -101,6 +104,7 @@ public actor Monitor {
 
     func reindex() {
         (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
+        nearTitles = NearTitles(carried: carriedTitles)
         reindexQueues()
     }
 
@@ -325,7 +329,7 @@ public actor Monitor {
 
     public func snapshotNow() -> MonitorSnapshot {
         MonitorSnapshot(group: group, store: store.description, products: products, queues: snapshot,
-                        carriedTitles: carriedTitles,
+                        carriedTitles: carriedTitles, nearTitles: nearTitles,
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers)

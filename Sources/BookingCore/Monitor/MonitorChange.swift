@@ -72,6 +72,9 @@ public struct MonitorSnapshot: Sendable {
     public var queues: QueueSnapshot
     /// Titles carried by at least one product of this group, by their bytes.
     public var carriedTitles: Set<TitleKey>
+    /// The carried titles by their normalized form: for a queued title not carried, the
+    /// carried one it nearly equals (`NearTitles.near`).
+    public var nearTitles: NearTitles
     /// Undelivered events, booking order, pending and parked.
     public var outbox: [OutboxEvent]
     public var totals: Totals

@@ -150,6 +150,7 @@ struct TitleBytesSharedTests {
         let snapshot = await a.snapshotNow()
         #expect(snapshot.products.map { Titles.bytes($0.title) } == [Titles.bytes(Titles.nfd)])
         #expect(snapshot.carries(Titles.nfd) && !snapshot.carries(Titles.nfc))
+        #expect(snapshot.nearTitles.near(Titles.nfc)?.differences == [.unicodeForm])
         try await a.replaceQueues([CustomerQueue(title: Titles.nfc, customers: [1]),
                                    CustomerQueue(title: Titles.nfd, customers: [2])])
         try await a.setAvailability(productId: 1, isAvailable: true)
