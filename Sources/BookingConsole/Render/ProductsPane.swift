@@ -97,7 +97,7 @@ struct ProductsPane {
         grid.write(String(product.id), x: x, y: y, style: base, columns: c.id, alignRight: true); x += c.id + 1
         let status = product.status
         grid.write(String(status.rawValue), x: x, y: y, style: merge(theme.status(status), over: base), columns: 1); x += 2
-        let queued = model.queueLengths[product.title] ?? 0
+        let queued = model.queueLengths[TitleKey(product.title)] ?? 0
         grid.write(product.title, x: x, y: y, style: base, columns: c.title, ellipsis: ellipsis); x += c.title + 1
         if c.description > 0 {
             grid.write(product.description, x: x, y: y, style: merge(theme.dimmed, over: base), columns: c.description,

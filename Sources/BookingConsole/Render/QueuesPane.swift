@@ -1,7 +1,9 @@
 import BookingCore
 
 /// The Queues pane: the last set-queue push, one title per line with its customers in order.
-/// The selected product's title is highlighted; titles this group does not carry are dimmed.
+/// The selected product's title is highlighted; titles this group does not carry are dimmed,
+/// and one that a carried title equals only after normalization (Unicode form, case, spacing)
+/// says so: it is not booked here, as the Orchestrator compares titles byte for byte.
 struct QueuesPane {
     var model: ConsoleModel
     var state: ConsoleState
@@ -34,8 +36,9 @@ struct QueuesPane {
             let y = inner.y + row
             let selected = index == cursor.selected && focused
             var style: Style = .plain
-            if !model.snapshot.carriedTitles.contains(queue.title) { style = theme.dimmed }
-            if queue.title == selectedTitle { style = theme.highlightedTitle }
+            let carried = model.snapshot.carries(queue.title)
+            if !carried { style = theme.dimmed }
+            if let selectedTitle, TitleKey.same(queue.title, selectedTitle) { style = theme.highlightedTitle }
             if selected { style = theme.on(theme.selectedRow, style) }
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
             var x = inner.x
@@ -43,6 +46,20 @@ struct QueuesPane {
             x += 2
             grid.write(queue.title, x: x, y: y, style: style, columns: titleWidth, ellipsis: theme.ellipsis)
             x += titleWidth + 1
+            // Only for the rows drawn: a push can queue a million titles this group does not carry.
+            if !carried, let near = model.snapshot.nearTitles.near(queue.title) {
+                let room = max(0, inner.x + inner.width - x)
+                // The whole sentence when it leaves room for the count and a customer, else short.
+                var reason = theme.text("not carried here — near «") + near.carried + theme.text("» (\(near.difference)) · ")
+                let least = "\(queue.customers.count): \(queue.customers.first ?? 0)".utf8.count
+                if DisplayWidth.of(reason) + least > room {
+                    reason = theme.text("near «") + near.carried + theme.text("» (\(near.kinds)) · ")
+                }
+                let width = DisplayWidth.of(reason)
+                grid.write(reason, x: x, y: y, style: theme.on(selected ? theme.selectedRow : .plain, theme.nearTitle),
+                           columns: min(width, room), ellipsis: theme.ellipsis)
+                x += min(width, room)
+            }
             let columns = max(0, inner.x + inner.width - x)
             grid.write(Self.customerList(queue.customers, columns: columns), x: x, y: y,
                        style: style.with { $0.underline = false }, columns: columns, ellipsis: theme.ellipsis)

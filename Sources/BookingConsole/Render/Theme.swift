@@ -109,6 +109,8 @@ public struct Theme: Sendable {
     }
     public var highlightedTitle: Style { colored(.yellow, bold: true).with { $0.underline = !color } }
     public var dimmed: Style { Style(dim: true) }
+    /// Why a queue is not booked here though a product looks like its title.
+    public var nearTitle: Style { colored(.yellow) }
     public var headerBar: Style { Style(foreground: color ? .white : .default, background: color ? .blue : .default, reverse: !color) }
     public var headerLabel: Style { headerBar.with { $0.bold = true } }
     public var headerValue: Style { headerBar }

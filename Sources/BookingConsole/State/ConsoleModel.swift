@@ -8,7 +8,8 @@ public struct ConsoleModel: Sendable {
     public private(set) var filter: String
     /// Indices into `snapshot.products` that match the filter; nil when there is no filter.
     private var matches: [Int]?
-    public private(set) var queueLengths: [String: Int]
+    /// Customers queued per title, by its bytes.
+    public private(set) var queueLengths: [TitleKey: Int]
     /// The widest queue title in columns, for the Queues pane's first column.
     public private(set) var queueTitleWidth = 0
     /// Customers in all queues (`snapshot.queues.customerCount`, which walks every queue).
@@ -45,12 +46,12 @@ public struct ConsoleModel: Sendable {
         rematch()
         guard snapshot.queues.sequence != queueSequence || queueSequence == 0 else { return }
         queueSequence = snapshot.queues.sequence
-        var lengths: [String: Int] = [:]
+        var lengths: [TitleKey: Int] = [:]
         lengths.reserveCapacity(snapshot.queues.queues.count)
         var width = 0
         var customers = 0
         for queue in snapshot.queues.queues {
-            lengths[queue.title, default: 0] += queue.customers.count
+            lengths[TitleKey(queue.title), default: 0] += queue.customers.count
             width = max(width, DisplayWidth.of(queue.title))
             customers += queue.customers.count
         }
@@ -91,7 +92,7 @@ public struct ConsoleModel: Sendable {
             foldedFrom = products.map(\.title)
             foldedTitles = foldedFrom.map(Self.fold)
         } else {
-            for index in products.indices where foldedFrom[index] != products[index].title {
+            for index in products.indices where !TitleKey.same(foldedFrom[index], products[index].title) {
                 foldedFrom[index] = products[index].title
                 foldedTitles[index] = Self.fold(products[index].title)
             }

@@ -52,9 +52,11 @@ extension Monitor {
     /// had happened here.
     func catchUp(_ delta: StoreDelta) {
         catchUps += 1
-        var added = false
+        var added = false, retitled = false
         for product in delta.products {
             if let index = indexById[product.id] {
+                // A catalog change there: the carried titles change with it.
+                if !TitleKey.same(products[index].title, product.title) { retitled = true }
                 // An operator's or the API's flip there (a booking is recorded with its event below).
                 if product.bookedBy == nil, products[index].isAvailable != product.isAvailable {
                     record(.operatorAction, "peer: product \(product.id) \(product.isAvailable ? "available" : "unavailable")")
@@ -69,8 +71,8 @@ extension Monitor {
         if added {
             products.sort { $0.id < $1.id }
             productsVersion += 1
-            reindex()
         }
+        if added || retitled { reindex() }
         if let next = delta.snapshot {
             snapshot = next
             bookedFromSnapshot = []

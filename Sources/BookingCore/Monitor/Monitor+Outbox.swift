@@ -45,7 +45,7 @@ extension Monitor {
         publish(.delivered(bookingId: event.booking.id))
         // A delivered event unblocks its customer for the next snapshot; a push that arrived
         // while the event was in flight may now allow more bookings.
-        book(titles: [event.booking.title])
+        book(titles: [TitleKey(event.booking.title)])
     }
 
     /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.

@@ -39,10 +39,13 @@ public actor Monitor {
     /// Increases with every change to `products`: readers cache what they derive from them.
     var productsVersion: UInt64 = 0
     var indexById: [Int32: Int]
-    var availableByTitle: [String: Set<Int32>]
+    // Keyed by title bytes (`TitleKey`): the Orchestrator's «Йод» in NFC and in NFD are two titles.
+    var availableByTitle: [TitleKey: Set<Int32>]
     var snapshot: QueueSnapshot
-    var queueIndex: [String: Int] = [:]
-    var carriedTitles: Set<String> = []
+    var queueIndex: [TitleKey: Int] = [:]
+    var carriedTitles: Set<TitleKey> = []
+    /// Carried titles by their normalized form, for the "near match" hint of titles not carried.
+    var nearTitles = NearTitles(carried: [])
     /// Pending and parked events, keyed by booking sequence (booking order).
     var outbox: [Int64: OutboxEvent]
     /// Booking sequences of pending events, ascending; may hold stale entries (delivered or
@@ -109,6 +112,7 @@ public actor Monitor {
             }
         }
         (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
+        nearTitles = NearTitles(carried: carriedTitles)
         queueIndex = Self.queueIndexes(loaded.snapshot)
     }
 
@@ -116,21 +120,22 @@ public actor Monitor {
 
     func reindex() {
         (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
+        nearTitles = NearTitles(carried: carriedTitles)
         reindexQueues()
     }
 
     static func indexes(_ products: [Product])
-        -> (byId: [Int32: Int], availableByTitle: [String: Set<Int32>], titles: Set<String>) {
-        var available: [String: Set<Int32>] = [:]
+        -> (byId: [Int32: Int], availableByTitle: [TitleKey: Set<Int32>], titles: Set<TitleKey>) {
+        var available: [TitleKey: Set<Int32>] = [:]
         for product in products where product.isAvailable {
-            available[product.title, default: []].insert(product.id)
+            available[TitleKey(product.title), default: []].insert(product.id)
         }
         return (Dictionary(uniqueKeysWithValues: products.enumerated().map { ($1.id, $0) }), available,
-                Set(products.map(\.title)))
+                Set(products.map { TitleKey($0.title) }))
     }
 
-    static func queueIndexes(_ snapshot: QueueSnapshot) -> [String: Int] {
-        Dictionary(snapshot.queues.enumerated().map { ($1.title, $0) }, uniquingKeysWith: { first, _ in first })
+    static func queueIndexes(_ snapshot: QueueSnapshot) -> [TitleKey: Int] {
+        Dictionary(snapshot.queues.enumerated().map { (TitleKey($1.title), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func reindexQueues() {
@@ -149,7 +154,8 @@ public actor Monitor {
             merged = products
             for entry in catalog {
                 if let index = indexById[entry.id] {
-                    if merged[index].title != entry.title || merged[index].description != entry.description {
+                    if !TitleKey.same(merged[index].title, entry.title)
+                        || !merged[index].description.utf8.elementsEqual(entry.description.utf8) {
                         merged[index].title = entry.title
                         merged[index].description = entry.description
                         updated += 1
@@ -187,7 +193,7 @@ public actor Monitor {
             guard product.isAvailable != isAvailable else { return nil }
             product.isAvailable = isAvailable
             if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
-            let plan = isAvailable ? plan(titles: [product.title], extraAvailable: product) : []
+            let plan = isAvailable ? plan(titles: [TitleKey(product.title)], extraAvailable: product) : []
             try tx.update(product)
             return (product, try write(plan, tx, extraAvailable: product))
         }
@@ -256,7 +262,7 @@ public actor Monitor {
 
     // MARK: Booking
 
-    func book(titles: Set<String>?) {
+    func book(titles: Set<TitleKey>?) {
         let planned = plan(titles: titles, extraAvailable: nil)
         guard !planned.isEmpty else { return }
         let before = catchUps
@@ -275,13 +281,13 @@ public actor Monitor {
 
     /// What the rules allow now, for `titles` (nil: every title). `extraAvailable` is a product
     /// about to become available in the same transaction.
-    func plan(titles: Set<String>?, extraAvailable: Product?) -> [PlannedBooking] {
+    func plan(titles: Set<TitleKey>?, extraAvailable: Product?) -> [PlannedBooking] {
         guard !paused else { return [] }
         var available: [Product] = []
         for title in titles ?? Set(availableByTitle.keys) {
             for id in availableByTitle[title] ?? [] { available.append(products[indexById[id]!]) }
         }
-        if let extra = extraAvailable, !(availableByTitle[extra.title]?.contains(extra.id) ?? false) {
+        if let extra = extraAvailable, !(availableByTitle[TitleKey(extra.title)]?.contains(extra.id) ?? false) {
             available.append(extra)
         }
         guard !available.isEmpty else { return [] }
@@ -337,8 +343,8 @@ public actor Monitor {
         let old = products[index]
         products[index] = product
         productsVersion += 1
-        if old.isAvailable { availableByTitle[old.title]?.remove(old.id) }
-        if product.isAvailable { availableByTitle[product.title, default: []].insert(product.id) }
+        if old.isAvailable { availableByTitle[TitleKey(old.title)]?.remove(old.id) }
+        if product.isAvailable { availableByTitle[TitleKey(product.title), default: []].insert(product.id) }
     }
 
     static func describePush(_ snapshot: QueueSnapshot) -> String {
@@ -351,7 +357,7 @@ public actor Monitor {
 
     public func snapshotNow() -> MonitorSnapshot {
         MonitorSnapshot(group: group, store: store.description, products: products, queues: snapshot,
-                        carriedTitles: carriedTitles,
+                        carriedTitles: carriedTitles, nearTitles: nearTitles,
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,

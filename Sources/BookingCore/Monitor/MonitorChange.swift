@@ -106,8 +106,11 @@ public struct MonitorSnapshot: Sendable {
     /// Sorted by id.
     public var products: [Product]
     public var queues: QueueSnapshot
-    /// Titles carried by at least one product of this group.
-    public var carriedTitles: Set<String>
+    /// Titles carried by at least one product of this group, by their bytes.
+    public var carriedTitles: Set<TitleKey>
+    /// The carried titles by their normalized form: for a queued title not carried, the
+    /// carried one it nearly equals (`NearTitles.near`).
+    public var nearTitles: NearTitles
     /// Undelivered events, booking order, pending and parked.
     public var outbox: [OutboxEvent]
     public var totals: Totals
@@ -121,6 +124,9 @@ public struct MonitorSnapshot: Sendable {
     /// Set while the store fails.
     public var storeFailingSince: Date?
     public var lastStoreOutage: TimeInterval?
+
+    /// Whether a product of this group has exactly this title (its bytes).
+    public func carries(_ title: String) -> Bool { carriedTitles.contains(TitleKey(title)) }
 
     public var pendingCount: Int { outbox.count(where: { $0.state == .pending }) }
     public var parkedCount: Int { outbox.count(where: { $0.state == .parked }) }

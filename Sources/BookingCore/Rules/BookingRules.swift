@@ -1,4 +1,5 @@
-/// A customer and a title: the unit of the one-copy-per-customer rule.
+/// A customer and a title: the unit of the one-copy-per-customer rule. Titles compare by
+/// their bytes (`TitleKey`), as the Orchestrator's do.
 public struct CustomerTitle: Sendable, Hashable {
     public var customerId: Int32
     public var title: String
@@ -6,6 +7,15 @@ public struct CustomerTitle: Sendable, Hashable {
     public init(customerId: Int32, title: String) {
         self.customerId = customerId
         self.title = title
+    }
+
+    public static func == (lhs: CustomerTitle, rhs: CustomerTitle) -> Bool {
+        lhs.customerId == rhs.customerId && TitleKey.same(lhs.title, rhs.title)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(customerId)
+        TitleKey.hash(title, into: &hasher)
     }
 }
 
@@ -33,7 +43,8 @@ public enum BookingRules {
     ///     has the event, so until then a snapshot still shows them at the head.
     /// - Returns: for each title, its available products (lowest id first) paired with its
     ///   customers in queue order, skipping blocked customers and giving one product per
-    ///   customer. Titles that no product carries get nothing.
+    ///   customer. Titles that no product carries get nothing. A product goes only to the queue
+    ///   whose title has exactly its bytes (`TitleKey`).
     public static func plan(available: [Product], queues: [CustomerQueue],
                             blocked: Set<CustomerTitle>) -> [PlannedBooking] {
         plan(available: available, queues: queues, isBlocked: blocked.contains)
@@ -44,13 +55,13 @@ public enum BookingRules {
     public static func plan(available: [Product], queues: [CustomerQueue],
                             isBlocked: (CustomerTitle) -> Bool) -> [PlannedBooking] {
         guard !available.isEmpty else { return [] }
-        var productsByTitle: [String: [Int32]] = [:]
+        var productsByTitle: [TitleKey: [Int32]] = [:]
         for product in available where product.isAvailable {
-            productsByTitle[product.title, default: []].append(product.id)
+            productsByTitle[TitleKey(product.title), default: []].append(product.id)
         }
         var plan: [PlannedBooking] = []
         for queue in queues {
-            guard var ids = productsByTitle.removeValue(forKey: queue.title) else { continue }
+            guard var ids = productsByTitle.removeValue(forKey: TitleKey(queue.title)) else { continue }
             ids.sort()
             var next = ids.startIndex
             var served = Set<Int32>()

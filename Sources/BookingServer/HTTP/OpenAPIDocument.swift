@@ -98,7 +98,10 @@ paths:
       description: |
         Each push replaces the previous snapshot entirely. Property names match
         case-insensitively; unknown properties are ignored. A title may appear once;
-        a repeat is 400. A body larger than `--max-body` is 413. Every refused push is
+        a repeat is 400. Titles compare byte for byte (UTF-8), as the Orchestrator's
+        ordinal comparison does: «Йод» in NFC and in NFD, `Идиот` and `Идиот `, `идиот`
+        and `Идиот` are different titles, and a product is booked only for the queue
+        with exactly its title. A body larger than `--max-body` is 413. Every refused push is
         shown in the console and counted in `/administration/link` and `/metrics`.
       tags: [orchestrator contract]
       parameters:

@@ -99,12 +99,13 @@ enum SetQueueBody {
             .map { CustomerQueue(title: $0.title, customers: $0.customers.map(\.customerId)) }
     }
 
-    /// Beyond the shape: a title appears once.
+    /// Beyond the shape: a title appears once, byte for byte (the Orchestrator groups by
+    /// ordinal comparison: «Йод» in NFC and in NFD are two queues, not a repeat).
     static func validate(_ queues: [CustomerQueue]) throws(InputError) {
-        var seen: [String: Int] = [:]
+        var seen: [TitleKey: Int] = [:]
         seen.reserveCapacity(queues.count)
         for (index, queue) in queues.enumerated() {
-            if let first = seen.updateValue(index, forKey: queue.title) {
+            if let first = seen.updateValue(index, forKey: TitleKey(queue.title)) {
                 throw InputError(field: "[\(index)].title", message: "repeats the title of entry \(first)")
             }
         }

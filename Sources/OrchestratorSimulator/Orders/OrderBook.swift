@@ -70,7 +70,7 @@ public struct OrderBook: Sendable, Equatable {
             repeats += 1
             return .repeated
         }
-        let matches = orders.indices.filter { orders[$0].customerId == customer && orders[$0].title == title }
+        let matches = orders.indices.filter { orders[$0].customerId == customer && orders[$0].title.utf8.elementsEqual(title.utf8) }
         guard matches.count == 1, let index = matches.first else { return .unmatched(count: matches.count) }
         orders[index].priority += 1
         if let key { keys.insert(key) }
@@ -80,16 +80,18 @@ public struct OrderBook: Sendable, Equatable {
     }
 
     /// Orders grouped by title (titles in order of their first order), each queue ordered by
-    /// priority, then arrival.
+    /// priority, then arrival. Titles compare by their UTF-8 bytes, as .NET's ordinal
+    /// comparison does (Swift's `String ==` would join «Йод» in NFC and in NFD).
     public var queues: [Queue] {
         var titles: [String] = []
-        var byTitle: [String: [Order]] = [:]
+        var byTitle: [[UInt8]: [Order]] = [:]
         for order in orders {
-            if byTitle[order.title] == nil { titles.append(order.title) }
-            byTitle[order.title, default: []].append(order)
+            let key = Array(order.title.utf8)
+            if byTitle[key] == nil { titles.append(order.title) }
+            byTitle[key, default: []].append(order)
         }
         return titles.map { title in
-            let sorted = byTitle[title, default: []].sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+            let sorted = byTitle[Array(title.utf8), default: []].sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
             return Queue(title: title, customers: sorted.map(\.customerId))
         }
     }

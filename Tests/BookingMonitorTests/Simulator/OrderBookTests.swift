@@ -16,6 +16,19 @@ struct OrderBookTests {
         ])
     }
 
+    @Test("titles group and match by their bytes, as .NET's ordinal comparison: «Йод» in NFC and in NFD are two queues")
+    func ordinalTitles() {
+        let nfc = "\u{0419}од", nfd = "\u{0418}\u{0306}од"
+        var book = OrderBook()
+        book.add(customer: 1, title: nfc)
+        book.add(customer: 2, title: nfd)
+        book.add(customer: 3, title: nfc)
+        #expect(book.queues.map { Array($0.title.utf8) } == [Array(nfc.utf8), Array(nfd.utf8)])
+        #expect(book.queues.map(\.customers) == [[1, 3], [2]])
+        #expect(book.apply(key: "k", customer: 1, title: nfd) == .unmatched(count: 0))
+        #expect(book.apply(key: "k", customer: 2, title: nfd) == .applied(.init(id: 2, customerId: 2, title: nfd, priority: 1)))
+    }
+
     @Test("a booking event moves the customer to the back: priority += 1, never removed")
     func rotation() {
         var book = OrderBook()

@@ -40,6 +40,8 @@ final class OrchestratorStandIn: Sendable {
         var attempts: [String] = []
         /// Events applied, once per idempotency key.
         var events: [ReceivedEvent] = []
+        /// The bodies of the events applied, as received (to compare bytes a decoder might blur).
+        var eventBodies: [Data] = []
         var duplicates = 0
         var resyncs = 0
         /// Pushes that did not reach the monitor (refused connection, an error answer).
@@ -71,17 +73,18 @@ final class OrchestratorStandIn: Sendable {
     var events: [ReceivedEvent] { state.withLock { $0.events } }
     var attempts: [String] { state.withLock { $0.attempts } }
 
-    /// Queues as the Orchestrator builds them: orders grouped by title, lowest priority first.
+    /// Queues as the Orchestrator builds them: orders grouped by title (ordinal, byte for
+    /// byte, as .NET compares strings), lowest priority first.
     func queueBody() -> String {
         let orders = state.withLock { $0.orders }
         var titles: [String] = []
-        var byTitle: [String: [Order]] = [:]
+        var byTitle: [[UInt8]: [Order]] = [:]
         for order in orders {
-            if byTitle[order.title] == nil { titles.append(order.title) }
-            byTitle[order.title, default: []].append(order)
+            if byTitle[Array(order.title.utf8)] == nil { titles.append(order.title) }
+            byTitle[Array(order.title.utf8), default: []].append(order)
         }
         let queues = titles.map { title in
-            let customers = byTitle[title]!.sorted { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }
+            let customers = byTitle[Array(title.utf8)]!.sorted { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }
                 .map { ["CustomerId": Int($0.customerId)] }
             return ["Title": title, "Customers": customers] as [String: Any]
         }
@@ -122,9 +125,10 @@ final class OrchestratorStandIn: Sendable {
                                                       productId: (lower["productid"] as? NSNumber)?.int32Value))
                     return .ok
                 }
-                let matches = state.orders.indices.filter { state.orders[$0].customerId == customer && state.orders[$0].title == title }
+                let matches = state.orders.indices.filter { state.orders[$0].customerId == customer && state.orders[$0].title.utf8.elementsEqual(title.utf8) }
                 guard matches.count == 1 else { return .internalServerError }
                 state.orders[matches[0]].priority += 1
+                state.eventBodies.append(Data(buffer: body))
                 state.events.append(ReceivedEvent(key: key, customerId: customer, title: title,
                                                   productId: (lower["productid"] as? NSNumber)?.int32Value))
                 return .created
