@@ -42,6 +42,9 @@ enum Migrations {
                 CREATE INDEX outbox_undelivered ON outbox (state) WHERE state != 'delivered';
                 """)
         }
+        migrator.registerMigration("v2: settings (the group the store is run for)") { db in
+            try db.execute(sql: "CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }
