@@ -42,6 +42,8 @@ public final class ConnectionCap: Sendable {
     func opened(_ channel: any Channel) {
         let key = ObjectIdentifier(channel)
         let victim: (any Channel)? = state.withLock { state in
+            // Told twice when the channel is active as the gate is added and then again.
+            guard state.entries[key] == nil else { return nil }
             state.tick += 1
             state.entries[key] = Entry(channel: channel, busy: false, idleSince: state.tick)
             guard state.entries.count > limit else { return nil }

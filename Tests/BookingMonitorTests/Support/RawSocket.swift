@@ -4,16 +4,15 @@ import Glibc
 /// A plain TCP client for what an HTTP client library will not send: broken chunked bodies,
 /// odd transfer codings, headers a byte at a time, connections that just sit there.
 ///
-/// Reads block, so they run on a Dispatch thread: blocking Swift's cooperative threads (two
-/// on two cores) would starve the in-process server under test.
+/// Reads block, so each runs on a thread of its own: blocking Swift's cooperative threads (two
+/// on two cores) would starve the in-process server under test, and Dispatch's pool is as
+/// narrow as the cores, so blocked reads of parallel tests queued behind each other.
 final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
     /// Connects to 127.0.0.1:`port`; reads wait at most `timeout` seconds (a bound on a hang).
     static func connect(port: Int, timeout: Double = 30) async throws -> RawSocket {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try RawSocket(port: port, timeout: timeout) }) }
-        }
+        try await onThread { Result { try RawSocket(port: port, timeout: timeout) } }.get()
     }
 
     init(port: Int, timeout: Double = 30) throws {
@@ -53,13 +52,15 @@ final class RawSocket: @unchecked Sendable {
 
     enum ReadEnd: Equatable { case closed, timedOut, error }
 
-    private static let queue = DispatchQueue(label: "raw-socket", attributes: .concurrent)
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
+    }
 
     /// Reads until `done` holds for what came so far, the peer closes, or the read timeout.
     func read(until done: @escaping @Sendable (String) -> Bool = { _ in false }) async -> (text: String, end: ReadEnd?) {
-        await withCheckedContinuation { continuation in
-            Self.queue.async { continuation.resume(returning: self.blockingRead(until: done)) }
-        }
+        await Self.onThread { self.blockingRead(until: done) }
     }
 
     private func blockingRead(until done: (String) -> Bool) -> (text: String, end: ReadEnd?) {
