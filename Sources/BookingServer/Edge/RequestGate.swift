@@ -216,6 +216,9 @@ final class RequestGate: ChannelDuplexHandler {
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        // And closed in any case soon after: under load the close after the write was seen to
+        // wait (a client that does not read, too, must not keep the connection).
+        context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
     }
 
     private func writeContinue(context: ChannelHandlerContext) {
