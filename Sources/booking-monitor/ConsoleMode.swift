@@ -40,7 +40,9 @@ struct ConsoleMode {
 
     /// `--once`: the dashboard as plain text, from the store alone (no server, no link).
     static func printOnce(_ options: MonitorOptions, monitor: Monitor) async {
-        let settings = settings(options)
+        var settings = settings(options)
+        // No server runs: an address would claim one.
+        settings.httpAddress = ""
         let size = options.size.flatMap(ConsoleSize.parse) ?? ConsoleSize.terminal() ?? Size(width: 120, height: 40)
         // Nothing here delivers events: say so rather than "link: ok".
         await monitor.updateLink { $0.notRunning = true }

@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Watch the whole loop: a monitor, an Orchestrator simulator, customers ordering and stock arriving.",
         discussion: """
             Runs a monitor (the console in a terminal, headless otherwise) and an Orchestrator \
-            simulator in one process; --orchestrator is set to the simulator. Orders go to the \
+            simulator in one process; the monitor's Orchestrator is the simulator (so there is no \
+            --orchestrator). When the default ports 5039 or 5012 are busy it takes free ones and \
+            prints them. Orders go to the \
             simulator's add-new-order and stock to the monitor's switch-state, over HTTP. The \
             store is in memory unless --db is given. On exit it prints a summary; its last line, \
             "summary: key=value …", is meant for scripts.
@@ -24,8 +26,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var options: MonitorOptions
 
-    @Option(help: "Port of the in-process Orchestrator simulator (0 picks a free one).")
-    var simulatorPort = 5012
+    @Option(name: .customLong("simulator-port"),
+            help: ArgumentHelp("Port of the in-process Orchestrator simulator (0 picks a free one). (default: 5012)", valueName: "port"))
+    var simulatorPortFlag: Int?
 
     @Option(help: "Seconds between two customer orders.")
     var orderEvery: Double = 2
@@ -39,11 +42,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (generators stop, deliveries drain, summary printed).")
     var duration: Double?
 
-    @Flag(help: "Start with the generators off (the console's g key turns them on).")
+    @Flag(help: "Start with the generators off (the console's d key turns them on).")
     var generatorsOff = false
 
     func validate() throws {
-        guard (0...65535).contains(simulatorPort) else { throw ValidationError("--simulator-port must be 0…65535, got \(simulatorPort)") }
+        if let simulatorPortFlag, !(0...65535).contains(simulatorPortFlag) {
+            throw ValidationError("--simulator-port must be 0…65535, got \(simulatorPortFlag)")
+        }
+        if options.orchestratorFlag != nil {
+            throw OneLine("demo runs its own Orchestrator simulator and sends events there: drop --orchestrator (use `run --orchestrator URL` for a real one)")
+        }
         guard orderEvery > 0 else { throw ValidationError("--order-every must be positive, got \(orderEvery)") }
         guard stockEvery > 0 else { throw ValidationError("--stock-every must be positive, got \(stockEvery)") }
         guard (1...100_000).contains(customers) else { throw ValidationError("--customers must be 1…100000, got \(customers)") }
@@ -58,7 +66,8 @@ struct DemoCommand: AsyncParsableCommand {
         if options.dbPath == nil { options.inMemory = true }
         if options.logFile == nil, options.inMemory { options.logFile = "booking-monitor-demo.log" }
         try await reportingFatal { [options] in
-            let ports = try DemoPorts(monitor: options.port, simulator: simulatorPort)
+            let ports = try await DemoPorts(monitor: options.portFlag, host: options.host, simulator: simulatorPortFlag)
+            for note in ports.notes { print(note) }
             var monitorOptions = options
             monitorOptions.port = ports.monitor
             monitorOptions.orchestrator = "http://127.0.0.1:\(ports.simulator)"
@@ -96,6 +105,8 @@ struct DemoCommand: AsyncParsableCommand {
                 failure = error
             }
             await observed
+            // A start-up failure (a port taken meanwhile) is its one line, not a summary of zeros.
+            if let failure, failure is Fatal { throw failure }
             let summary = DemoSummary(seconds: Date().timeIntervalSince(started), generated: generators.done,
                                       orders: simulator.orderBook, monitor: await monitor.snapshotNow(),
                                       tally: observer.tally)
@@ -114,17 +125,40 @@ struct DemoCommand: AsyncParsableCommand {
 }
 
 /// The two ports, with 0 replaced by a free one: each side must know the other's address
-/// before either starts.
+/// before either starts. A default port that is busy gives way to a free one (the demo should
+/// just work); a port asked for that is busy is an error naming its flag.
 struct DemoPorts {
+    static let defaultMonitor = 5039
+    static let defaultSimulator = 5012
+
     var monitor: Int
     var simulator: Int
+    /// What was changed, for the person who started the demo.
+    var notes: [String] = []
 
-    init(monitor: Int, simulator: Int) throws {
-        self.monitor = monitor == 0 ? try Self.free() : monitor
-        self.simulator = simulator == 0 ? try Self.free() : simulator
+    init(monitor: Int?, host: String, simulator: Int?) async throws {
+        self.monitor = 0
+        self.simulator = 0
+        self.monitor = try await pick(monitor, default: Self.defaultMonitor, host: host, flag: "--port", what: "the monitor")
+        self.simulator = try await pick(simulator, default: Self.defaultSimulator, host: "127.0.0.1", flag: "--simulator-port",
+                                        what: "the Orchestrator simulator")
         guard self.monitor != self.simulator else {
-            throw Fatal("--port and --simulator-port are both \(monitor); give them different ports")
+            throw Fatal("--port and --simulator-port are both \(self.monitor); give them different ports")
         }
+    }
+
+    private mutating func pick(_ asked: Int?, default port: Int, host: String, flag: String, what: String) async throws -> Int {
+        guard let asked else {
+            guard await ListenCheck.probe(host: host, port: port) == .free else {
+                let free = try Self.free()
+                notes.append("demo: port \(port) is in use; \(what) listens on port \(free) instead (\(flag) picks one)")
+                return free
+            }
+            return port
+        }
+        if asked == 0 { return try Self.free() }
+        try await ListenCheck.require(host: host, port: asked, flag: flag)
+        return asked
     }
 
     static func free() throws -> Int {

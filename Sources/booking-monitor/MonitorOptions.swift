@@ -4,6 +4,13 @@ import BookingPostgres
 import BookingServer
 import Foundation
 
+/// A refusal of the flags printed as one line, without the usage ArgumentParser adds to a
+/// `ValidationError`.
+struct OneLine: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The flags of a monitor instance; scripts rely on them, so names and defaults are a contract.
 struct MonitorOptions: ParsableArguments {
     @Flag(help: "Run without the console (for machines without a terminal).")
@@ -12,11 +19,25 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port = 5039
+    /// Optional so the demo can tell "not given" (it then falls back to a free port) from a
+    /// port asked for.
+    @Option(name: .customLong("port"), help: ArgumentHelp("Port to listen on (0 picks a free one). (default: 5039)", valueName: "port"))
+    var portFlag: Int?
 
-    @Option(help: "The Orchestrator's base URL; booking events go to {URL}/orchestrator/order-event.")
-    var orchestrator = "http://localhost:5012"
+    var port: Int {
+        get { portFlag ?? 5039 }
+        set { portFlag = newValue }
+    }
+
+    @Option(name: .customLong("orchestrator"), help: ArgumentHelp(
+        "The Orchestrator's base URL; booking events go to {URL}/orchestrator/order-event. (default: http://localhost:5012)",
+        valueName: "orchestrator"))
+    var orchestratorFlag: String?
+
+    var orchestrator: String {
+        get { orchestratorFlag ?? "http://localhost:5012" }
+        set { orchestratorFlag = newValue }
+    }
 
     /// Optional so a command can tell "not given" from the default (the demo is throwaway then).
     @Option(name: .customLong("db"), help: ArgumentHelp(
@@ -36,14 +57,31 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "JSON file listing this instance's products (get-products shape).")
     var catalog: String?
 
-    @Option(help: "Name of this instance's product group, shown in the console and sent with events.")
-    var group = "default"
+    /// Optional so `--once` can show the group a SQLite store was run for when none is given.
+    @Option(name: .customLong("group"), help: ArgumentHelp(
+        "Name of this instance's product group, shown in the console and sent with events. (default: default)",
+        valueName: "group"))
+    var groupFlag: String?
+
+    var group: String {
+        get { groupFlag ?? "default" }
+        set { groupFlag = newValue }
+    }
 
     @Option(help: "Seconds between safety sweeps (booking also happens at once on every change).")
     var sweepInterval: Double = 1
 
     @Option(help: "Largest accepted request body in bytes; larger ones get 413 (a 1M-entry push is about 23 MB).")
     var maxBody = 64 << 20
+
+    @Option(help: "Seconds a client connection may stay open with no request in progress (0: no limit).")
+    var idleTimeout: Double = 130
+
+    @Option(help: "Seconds a request's headers may take to arrive, from its first byte (0: no limit).")
+    var headerTimeout: Double = 30
+
+    @Option(help: "Client connections open at once, at most; beyond it the longest-idle one is closed (lowered to fit the open-file limit).")
+    var maxConnections = 1000
 
     @Option(help: "Per-attempt timeout for order-event, in seconds.")
     var attemptTimeout: Double = 5
@@ -115,6 +153,19 @@ struct MonitorOptions: ParsableArguments {
         guard breakerThreshold > 0 else { throw ValidationError("--breaker-threshold must be at least 1") }
         guard breakerOpen >= 0 else { throw ValidationError("--breaker-open must not be negative") }
         if tokenReads, resolvedToken == nil { throw ValidationError("--token-reads needs --token or BOOKING_MONITOR_TOKEN") }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative, got \(idleTimeout)") }
+        guard headerTimeout >= 0 else { throw ValidationError("--header-timeout must not be negative, got \(headerTimeout)") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
+        if let token, token.isEmpty || token.trimmingCharacters(in: .whitespacesAndNewlines) != token {
+            // A token pasted with a newline or given empty would lock out (or open up) every client.
+            // Not echoed: it is a secret.
+            throw OneLine(token.isEmpty ? "--token is empty: give the token, or leave --token out for an open API"
+                                        : "--token has surrounding spaces or newlines; give the token alone")
+        }
+        if let token = ProcessInfo.processInfo.environment["BOOKING_MONITOR_TOKEN"], self.token == nil,
+           token.trimmingCharacters(in: .whitespacesAndNewlines) != token {
+            throw OneLine("BOOKING_MONITOR_TOKEN has surrounding spaces or newlines; set it to the token alone")
+        }
         guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
         guard probeEvery > 0 else { throw ValidationError("--probe-every must be positive, got \(probeEvery)") }
         if let resyncEvery, DurationText.seconds(resyncEvery).map({ $0 > 0 }) != true {
@@ -133,8 +184,12 @@ struct MonitorOptions: ParsableArguments {
 
     var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
 
-    var serverConfiguration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port, maxBody: maxBody, token: resolvedToken, tokenReads: tokenReads)
+    /// `connectionCap`: `--max-connections` as the descriptor limit allows (`DescriptorLimit`).
+    func serverConfiguration(connectionCap: Int) -> ServerConfiguration {
+        ServerConfiguration(host: host, port: port, maxBody: maxBody, token: resolvedToken, tokenReads: tokenReads,
+                            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
+                            headerTimeout: headerTimeout > 0 ? headerTimeout : nil,
+                            maxConnections: connectionCap)
     }
 
     /// Where state lives: a SQLite file or memory (one instance), or a shared PostgreSQL database.

@@ -33,6 +33,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try await reportingFatal {
+            try await ListenCheck.require(host: options.host, port: options.port)
             let console = options.headless ? nil : ConsoleMode(options: options)
             Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile)
             let registry = Bootstrap.metrics()
@@ -70,9 +71,14 @@ struct Instance {
         let readiness = Readiness()
         let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
                                     senderRole: shared, readiness: readiness, logger: logger)
+        let softLimit = DescriptorLimit.raise()
+        let cap = DescriptorLimit.connectionCap(requested: options.maxConnections, softLimit: softLimit)
+        if cap < options.maxConnections {
+            logger.warning("open-file limit \(softLimit): at most \(cap) client connections, not --max-connections \(options.maxConnections)")
+        }
         let server = HTTPServer.make(
             monitor: monitor, link: link,
-            configuration: options.serverConfiguration,
+            configuration: options.serverConfiguration(connectionCap: cap),
             readiness: readiness, metrics: metrics, logger: logger)
         let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
             + (shared.map { [SharedGroupService(group: $0, monitor: monitor)] } ?? [])
@@ -92,7 +98,7 @@ struct Instance {
             try? await client.shutdown()
             await monitor.finishChanges()
             shared?.close()
-            throw error
+            throw ListenCheck.explain(error, host: options.host, port: options.port)
         }
         try? await client.shutdown()
         await monitor.finishChanges()
@@ -188,7 +194,13 @@ enum Bootstrap {
         case .sqlite(let location):
             do {
                 let store = try SQLiteStore(location, fullSync: options.fullSync)
-                monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
+                var group = options.group
+                if exclusive {
+                    try store.recordGroup(group)
+                } else if options.groupFlag == nil, let stored = try store.storedGroup() {
+                    group = stored
+                }
+                monitor = try Monitor(store: store, group: group, orchestrator: options.orchestrator, logger: logger)
             } catch {
                 throw Fatal("\(location.description): cannot open the database: \(error)")
             }

@@ -11,6 +11,8 @@ import CNcursesw
 /// combining marks (and characters curses would not show in one column) still go one by one.
 struct CursesPainter {
     let color: Bool
+    /// No UTF-8 locale for curses: characters beyond ASCII are drawn as `?`.
+    let asciiOnly: Bool
     private var pairs: [Int: Int16] = [:]
     private var nextPair: Int16 = 1
     private var run: [wchar_t] = []
@@ -18,8 +20,9 @@ struct CursesPainter {
     /// What the screen holds: the last grid painted, with the curses size it was painted at.
     private var painted: (grid: Grid, lines: Int, columns: Int)?
 
-    init(color: Bool) {
+    init(color: Bool, asciiOnly: Bool = false) {
         self.color = color
+        self.asciiOnly = asciiOnly
     }
 
     /// Forgets what the screen holds, so the next paint copies every cell (after anything
@@ -29,6 +32,7 @@ struct CursesPainter {
     }
 
     mutating func paint(_ grid: Grid) {
+        let grid = asciiOnly ? grid.replacingNonASCII() : grid
         let window = bm_stdscr()
         let lines = Int(bm_lines()), cols = Int(bm_cols())
         let rows = min(grid.height, lines)
@@ -139,7 +143,10 @@ struct CursesPainter {
         var attributes = bm_a_normal()
         if style.bold { attributes |= bm_a_bold() }
         if style.dim { attributes |= bm_a_dim() }
-        if style.reverse { attributes |= bm_a_reverse() }
+        // Without colours (TERM=vt100, or a colour theme on a monochrome terminal) a
+        // background is how the selection bar, the header and the key hints stand out:
+        // reverse video instead, so they stay visible.
+        if style.reverse || (!color && style.background != .default) { attributes |= bm_a_reverse() }
         if style.underline { attributes |= bm_a_underline() }
         return attributes
     }

@@ -83,8 +83,21 @@ public final class CursesTerminal: Sendable {
 
     // MARK: The curses thread
 
-    private func main(ready: CheckedContinuation<Result<Void, TerminalError>, Never>) {
+    /// Makes the character type UTF-8 for curses if the locale is not (`LANG=C`): in a
+    /// single-byte locale ncursesw shows no character beyond ASCII at all, so every Cyrillic
+    /// title was blank. False when no UTF-8 locale is installed.
+    static func useUTF8Characters() -> Bool {
         setlocale(LC_ALL, "")
+        if bm_is_utf8_locale() != 0 { return true }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"] {
+            if setlocale(LC_CTYPE, name) != nil, bm_is_utf8_locale() != 0 { return true }
+        }
+        setlocale(LC_CTYPE, "")
+        return false
+    }
+
+    private func main(ready: CheckedContinuation<Result<Void, TerminalError>, Never>) {
+        let utf8 = Self.useUTF8Characters()
         TerminalGuard.install(wake: wakeWrite)
         guard let screen = bm_newterm() else {
             let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
@@ -117,7 +130,7 @@ public final class CursesTerminal: Sendable {
         refresh()
         ready.resume(returning: .success(()))
 
-        var painter = CursesPainter(color: useColor)
+        var painter = CursesPainter(color: useColor, asciiOnly: !utf8)
         var size = currentSize()
         continuation.yield(.resized(size))
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),

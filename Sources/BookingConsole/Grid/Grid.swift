@@ -160,6 +160,20 @@ public struct Grid: Sendable, Equatable {
 
     /// Row `y` as text; continuation cells contribute nothing, so a line's display width is
     /// always `width`.
+    /// The grid for a terminal that can show ASCII only (no UTF-8 locale exists for curses):
+    /// every other character becomes `?`, one per column it takes, so a title stays visible
+    /// and in place rather than blank.
+    public func replacingNonASCII() -> Grid {
+        var copy = self
+        for index in copy.cells.indices {
+            let cell = copy.cells[index]
+            let ascii = cell.scalarCount == 1 && (0x20..<0x7F).contains(cell.firstScalar.value)
+            guard !ascii, cell.isContinuation || cell.scalarCount > 0 else { continue }
+            copy.cells[index] = Cell("?", style: cell.style)
+        }
+        return copy
+    }
+
     public func line(_ y: Int) -> String {
         var text = ""
         for x in 0..<width {
@@ -198,6 +212,11 @@ public enum Text {
         let room = columns - ellipsisWidth
         guard room > 0 else { return prefix(text, columns: columns).padded(to: columns) }
         return (prefix(text, columns: room) + ellipsis).padded(to: columns)
+    }
+
+    /// "1 title", "2 titles": a count with its noun in the right number.
+    public static func count(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
     }
 
     /// The longest prefix of `text` that fits in `columns`.

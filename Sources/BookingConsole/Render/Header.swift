@@ -36,7 +36,7 @@ struct Header {
         if let received = snapshot.queues.receivedAt {
             // Its age, not its time of day: how stale the queues may be (Activity has the time).
             second.pair("last push", "\(Clock.age(from: received, to: now)) ago (#\(snapshot.queues.sequence)): "
-                        + "\(model.queueCustomerCount) in \(snapshot.queues.queues.count) queues")
+                        + "\(model.queueCustomerCount) in \(Text.count(snapshot.queues.queues.count, "queue"))")
         } else {
             second.pair("last push", "none yet")
         }
@@ -55,7 +55,7 @@ struct Header {
         }
         let totals = snapshot.totals
         var totalsItem = Line(theme: theme)
-        totalsItem.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(totals.queuePushes) pushes")
+        totalsItem.pair("totals", "\(totals.bookings) booked, \(totals.delivered) delivered, \(Text.count(totals.queuePushes, "push", plural: "pushes"))")
         optional.append(totalsItem)
         // When the Orchestrator last took a resync and an event: with the link's state, how
         // current this instance's picture is.
@@ -138,11 +138,31 @@ struct Header {
             add(value, theme.headerValue)
         }
 
+        /// A segment that does not fit is cut after its last whole word, with an ellipsis
+        /// (never in the middle of a word or an address), and nothing follows it.
         func draw(into grid: inout Grid, x: Int, y: Int, width: Int) {
             var column = x
             for (text, style) in segments where column < x + width {
-                column += grid.write(text, x: column, y: y, style: style, limit: x + width - column)
+                let room = x + width - column
+                if DisplayWidth.of(text) <= room {
+                    column += grid.write(text, x: column, y: y, style: style, limit: room)
+                    continue
+                }
+                _ = grid.write(Self.cut(text, columns: room, ellipsis: theme.ellipsis), x: column, y: y, style: style, limit: room)
+                break
             }
+        }
+
+        static func cut(_ text: String, columns: Int, ellipsis: String) -> String {
+            // Room for the words, a space and the ellipsis.
+            let room = columns - DisplayWidth.of(ellipsis) - 1
+            guard room >= 0 else { return "" }
+            let prefix = Text.prefix(text, columns: room)
+            // The character after the prefix is a space: the prefix ends on a whole word.
+            let next = text.dropFirst(prefix.count).first
+            let whole = next == " " ? Substring(prefix) : prefix[..<(prefix.lastIndex(of: " ") ?? prefix.startIndex)]
+            let kept = whole.trimmingCharacters(in: .whitespaces)
+            return (whole.first == " " ? " " : "") + kept + (kept.isEmpty ? "" : " ") + ellipsis
         }
     }
 }

@@ -10,7 +10,7 @@ struct HelpOverlay {
         let bindings = keymap.bindings
         let labels = bindings.map { $0.keyLabel(ascii: settings.ascii) }
         let keyWidth = labels.map { DisplayWidth.of($0) }.max() ?? 0
-        let lines = bindings.count + 4
+        let lines = Self.innerLines(bindings: bindings.count)
         let width = min(size.width - 2, max(40, keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4))
         let height = min(size.height - 2, lines + 2)
         let rect = Rect(x: (size.width - width) / 2, y: max(1, (size.height - height) / 2), width: width, height: height)
@@ -36,7 +36,26 @@ struct HelpOverlay {
         }
         y += 1
         guard y < inner.y + inner.height else { return }
-        grid.write("Activity: B booking  Q queue push  D delivery  ! failure  K operator action", x: inner.x + 1, y: y,
-                   style: theme.dimmed, limit: inner.width - 1)
+        // Every mark the Activity pane shows, from the theme itself; wrapped when narrow.
+        var line = "Activity:"
+        for (kind, meaning) in Self.activityLegend {
+            let item = " \(theme.activityMark(kind)) \(meaning)"
+            if DisplayWidth.of(line + item) > inner.width - 1, line != "Activity:" {
+                grid.write(line, x: inner.x + 1, y: y, style: theme.dimmed, limit: inner.width - 1)
+                y += 1
+                guard y < inner.y + inner.height else { return }
+                line = "         "
+            }
+            line += item
+        }
+        grid.write(line, x: inner.x + 1, y: y, style: theme.dimmed, limit: inner.width - 1)
     }
+
+    static let activityLegend: [(ActivityEntry.Kind, String)] = [
+        (.booking, "booking"), (.queue, "queue push"), (.delivery, "delivery"), (.failure, "failure"),
+        (.operatorAction, "operator action"), (.info, "info"),
+    ]
+
+    /// Lines the overlay needs inside its border: the bindings, a gap, status, two of legend.
+    static func innerLines(bindings: Int) -> Int { bindings + 5 }
 }

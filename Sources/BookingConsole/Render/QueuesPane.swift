@@ -15,7 +15,7 @@ struct QueuesPane {
         let queues = model.snapshot.queues.queues
         let cursor = state.cursor(.queues)
         let customers = model.queueCustomerCount
-        grid.box(rect, title: "2 Queues \(queues.count) titles, \(customers) customers",
+        grid.box(rect, title: "2 Queues \(Text.count(queues.count, "title")), \(Text.count(customers, "customer"))",
                  note: queues.isEmpty ? nil : "\(cursor.selected + 1)/\(queues.count)", focused: focused, theme: theme)
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }

@@ -415,6 +415,8 @@ public actor Monitor {
 
     func record(_ kind: ActivityEntry.Kind, _ text: String) {
         activity.append(ActivityEntry(time: now(), kind: kind, text: text))
+        // What an operator did belongs in the log as well as on screen (who paused, who flipped).
+        if kind == .operatorAction { logger.notice("operator action: \(text)") }
         if activity.count > Self.activityLimit * 2 { activity.removeFirst(activity.count - Self.activityLimit) }
     }
 }

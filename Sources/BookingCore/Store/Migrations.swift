@@ -56,6 +56,9 @@ enum Migrations {
                 CREATE INDEX idempotency_key_created ON idempotency_key (created_at);
                 """)
         }
+        migrator.registerMigration("v3: settings (the group the store is run for)") { db in
+            try db.execute(sql: "CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

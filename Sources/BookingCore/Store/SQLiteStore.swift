@@ -41,6 +41,19 @@ public final class SQLiteStore: Store {
         try Migrations.migrator.migrate(writer)
     }
 
+    /// The group the store was last run for (`run --group`): a read-only look (`--once`)
+    /// names it rather than the default.
+    public func storedGroup() throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'group'") }
+    }
+
+    public func recordGroup(_ group: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('group', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                           arguments: [group])
+        }
+    }
+
     /// The journal mode SQLite reports ("wal" for a file store).
     public func journalMode() throws -> String {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

@@ -1,6 +1,8 @@
 import BookingCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Prometheus
 import Synchronization
@@ -15,14 +17,27 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     /// With a token: require it for reads as well.
     public var tokenReads: Bool
+    /// Seconds a connection may sit with no request in progress before it is closed; nil: never.
+    public var idleTimeout: Double?
+    /// Seconds a request's headers may take from its first byte; nil: no limit.
+    public var headerTimeout: Double?
+    /// Open client connections at most (see `ConnectionCap`); nil: no cap.
+    public var maxConnections: Int?
 
+    /// The timeouts' defaults are Kestrel's (the original monitor ran on it): keep-alive 130 s,
+    /// request headers 30 s. The Orchestrator's .NET client drops pooled connections idle for
+    /// a minute or two, so it lets go first.
     public init(host: String = "127.0.0.1", port: Int = 5039, maxBody: Int = 64 << 20,
-                token: String? = nil, tokenReads: Bool = false) {
+                token: String? = nil, tokenReads: Bool = false,
+                idleTimeout: Double? = 130, headerTimeout: Double? = 30, maxConnections: Int? = 1000) {
         self.host = host
         self.port = port
         self.maxBody = maxBody
         self.token = token
         self.tokenReads = tokenReads
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.maxConnections = maxConnections
     }
 }
 
@@ -66,8 +81,14 @@ public enum HTTPServer {
                                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
             }
         }
+        let seconds = { (value: Double) in TimeAmount.nanoseconds(Int64(value * 1_000_000_000)) }
+        let server = HTTPServerBuilder.guarded(
+            limits: .init(maxBody: configuration.maxBody, headerTimeout: configuration.headerTimeout.map(seconds)),
+            idleTimeout: configuration.idleTimeout.map(seconds),
+            cap: configuration.maxConnections.map { ConnectionCap(limit: $0) })
         return Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 readiness.listening(on: channel.localAddress?.port ?? configuration.port)

@@ -20,9 +20,17 @@ info:
     is; a rejected request changes nothing. An unknown path, or a method a path does not
     serve (HEAD and OPTIONS included), is `404`.
 
+    Framing is checked before any route runs, for every path: a request reaches its route
+    only once it is read whole. A malformed chunked body, request line or header is `400`
+    (`field` is `body` for the body) and the connection is closed; a `Transfer-Encoding`
+    other than `chunked` is `501` (`field` `Transfer-Encoding`); `Expect: 100-continue` is
+    answered `100 Continue` at once, any other `Expect` is `417`; a `Content-Length` over
+    `--max-body` is `413` before the body is sent.
+
     With `--token` (or `BOOKING_MONITOR_TOKEN`) every request except GET and `/health/*`
     needs `Authorization: Bearer <token>`, and gets `401` without it; with `--token-reads`
-    GET requests (but `/health/*`) need it too. Without `--token` nothing is asked.
+    GET requests (but `/health/*`) need it too. Without `--token` nothing is asked. The
+    scheme is case-insensitive (`bearer` works too, RFC 7235).
 
     This file is the single source: `scripts/gen-openapi.sh` embeds it in the binary
     (`GET /openapi.yaml`), and a test fails when the two differ.

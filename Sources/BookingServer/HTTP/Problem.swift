@@ -26,11 +26,16 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = ProblemBody(title: title, status: Int(status.code), detail: detail, field: field, instance: request.uri.path)
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data()
+        let data = Self.body(status: status, detail: detail, field: field, instance: request.uri.path)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The problem+json body; also written by the `RequestGate`, before any route runs.
+    static func body(status: HTTPResponse.Status, detail: String, field: String?, instance: String) -> Data {
+        let body = ProblemBody(title: status.reasonPhrase, status: Int(status.code), detail: detail, field: field, instance: instance)
+        return (try? JSONCoding.encoder.encode(body)) ?? Data()
     }
 }
 

@@ -20,11 +20,19 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         if (isRead && !protectReads) || path.hasPrefix("/health/") {
             return try await next(request, context)
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), token) else {
+        guard let header = request.headers[.authorization], let presented = Self.bearerToken(header),
+              Self.constantTimeEqual(Array(presented.utf8), token) else {
             throw Problem(.unauthorized, "this request needs Authorization: Bearer <token> (--token)", field: "Authorization")
         }
         return try await next(request, context)
+    }
+
+    /// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1), so
+    /// `bearer` and `BEARER` do too.
+    static func bearerToken(_ header: String) -> Substring? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].drop { $0 == " " }
     }
 
     /// Compares every byte whatever the first difference, so timing tells nothing of the token.

@@ -47,6 +47,23 @@ import Testing
         #expect(lines[4].hasPrefix("│▶  1 U Война и мир. Том 1"))
         #expect(!result.output.contains("\u{1B}"), "plain text, no escape sequences")
         #expect(!result.errors.contains("listening"), "the HTTP server is not started")
+        #expect(!result.output.contains("http 127.0.0.1"), "no address: no server runs")
+    }
+
+    @Test("--once names the group the store was run for, not the default")
+    func onceShowsTheStoredGroup() async throws {
+        let (database, cleanup) = try temporaryDatabase()
+        defer { cleanup() }
+        let port = try OrchestratorStandIn.freePort()
+        let monitor = try ChildProcess(["--headless", "--port", "\(port)", "--db", database, "--group", "a",
+                                        "--orchestrator", "http://127.0.0.1:1"], logTo: database + ".out")
+        try await eventually("serving", context: { monitor.log }) { monitor.log.contains("listening on") }
+        #expect(monitor.terminate() == 0)
+        let result = try run(["--once", "--size", "120x30", "--db", database])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("group a "), "\(result.output)")
+        let given = try run(["--once", "--size", "120x30", "--db", database, "--group", "b"])
+        #expect(given.output.contains("group b "), "--group still wins: \(given.output)")
     }
 
     @Test func onceInASCIIAndTooSmall() throws {

@@ -53,7 +53,7 @@ import Testing
         #expect(grid.column(of: "┌─ 3 Activity", y: activityTop) == 120)
         // The header has room for everything.
         #expect(lines[0].contains("link: ok → http://127.0.0.1:5012"))
-        #expect(lines[1].contains("totals 2 booked, 0 delivered, 1 pushes │ http 127.0.0.1:5039"))
+        #expect(lines[1].contains("totals 2 booked, 0 delivered, 1 push │ http 127.0.0.1:5039"))
         #expect(lines[49].hasPrefix(" ↑↓  move "))
     }
 

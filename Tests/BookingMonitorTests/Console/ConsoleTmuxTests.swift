@@ -137,7 +137,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        try await pane.waitFor("the last push on screen") { $0.contains("(#\(pushes)): 1 in 1 queues") }
+        try await pane.waitFor("the last push on screen") { $0.contains("(#\(pushes)): 1 in 1 queue") }
         try pane.keys("q")
         #expect(try await pane.waitForExit() == 0)
         let log = try String(contentsOfFile: pane.directory + "/monitor.log", encoding: .utf8)
@@ -151,6 +151,42 @@ import Testing
         #expect(changes >= Double(pushes), "\(line)")
         #expect(frames <= 30 * seconds + 10, "at most ~30 frames a second: \(line)")
         #expect(frames < changes / 2, "\(line)")
+    }
+
+    /// LANG=C: ncursesw in a single-byte locale drew every non-ASCII title blank. The console
+    /// takes a UTF-8 character type for curses when one is installed (C.UTF-8 here).
+    @Test func aNonUTF8LocaleStillShowsTheTitles() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 100, height: 30)
+        defer { pane.kill() }
+        try pane.start("env LANG=C LC_ALL=C \(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
+                       + "--orchestrator http://127.0.0.1:1")
+        let screen = try await pane.waitFor("the Cyrillic titles in the Products pane") { $0.contains("1 U Война и мир. Том 1") }
+        // ASCII borders still (the locale is not UTF-8), the titles as they are.
+        #expect(screen.contains("+- 1 Products 14"), "\(screen)")
+        #expect(screen.contains("7 U Мастер и Маргарита"), "\(screen)")
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
+    }
+
+    /// TERM=vt100 has no colours: the colour theme's blue selection bar vanished. A background
+    /// becomes reverse video on such a terminal.
+    @Test func theSelectionShowsOnATerminalWithoutColours() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 100, height: 30)
+        defer { pane.kill() }
+        try pane.start("env TERM=vt100 \(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(try freePort()) "
+                       + "--orchestrator http://127.0.0.1:1")
+        try await pane.waitFor("the dashboard") { $0.contains("1 U Война и мир. Том 1") }
+        let styled = try pane.tmux("capture-pane", "-p", "-e", "-t", "console")
+        let selected = try #require(styled.split(separator: "\n").first { $0.contains("Война и мир. Том 1") && $0.contains("▶") },
+                                    "\(styled)")
+        #expect(selected.contains("\u{1B}[7m") || selected.range(of: #"\x1B\[[0-9;]*;7[;m]"#, options: .regularExpression) != nil,
+                "reverse video on the selected row: \(selected.debugDescription)")
+        let other = try #require(styled.split(separator: "\n").first { $0.contains("2 U Война и мир. Том 1") })
+        #expect(!other.contains("\u{1B}[7m"), "only the selected row: \(other.debugDescription)")
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
     }
 
     /// The first child of `parent`, from /proc.

@@ -19,17 +19,20 @@ struct RunningMonitor {
                         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                         maxBody: Int = 64 << 20,
                         token: String? = nil, tokenReads: Bool = false,
+                        server: (inout ServerConfiguration) -> Void = { _ in },
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
         configuration.attemptTimeout = 2
         configuration.backoff = Backoff(base: 0.02, cap: 0.2)
         configure(&configuration)
         let readiness = Readiness()
+        var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody,
+                                                      token: token, tokenReads: tokenReads)
+        server(&serverConfiguration)
         let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client, configuration: configuration,
                                     readiness: readiness, clock: clock, random: random, logger: quietLogger)
         let server = HTTPServer.make(monitor: monitor, link: link,
-                                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody,
-                                                                        token: token, tokenReads: tokenReads),
+                                     configuration: serverConfiguration,
                                      readiness: readiness, metrics: nil, logger: quietLogger)
         let group = ServiceGroup(configuration: .init(services: [server, link], logger: quietLogger))
         let runner = Task { try await group.run() }
