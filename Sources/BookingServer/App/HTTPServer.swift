@@ -83,7 +83,12 @@ public enum HTTPServer {
         }
         let seconds = { (value: Double) in TimeAmount.nanoseconds(Int64(value * 1_000_000_000)) }
         let server = HTTPServerBuilder.guarded(
-            limits: .init(maxBody: configuration.maxBody, headerTimeout: configuration.headerTimeout.map(seconds)),
+            limits: .init(maxBody: configuration.maxBody, headerTimeout: configuration.headerTimeout.map(seconds),
+                          tooLarge: { [maxBody = configuration.maxBody] path, declared in
+                              guard path.hasPrefix("/administration/set-queue") else { return }
+                              let detail = RequestGate.tooLargeDetail(declared, maxBody: maxBody)
+                              Task { await monitor.refusePush(.tooLarge, detail) }
+                          }),
             idleTimeout: configuration.idleTimeout.map(seconds),
             cap: configuration.maxConnections.map { ConnectionCap(limit: $0) })
         return Application(

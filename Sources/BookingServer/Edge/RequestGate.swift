@@ -1,3 +1,4 @@
+import BookingCore
 import Foundation
 import HTTPTypes
 import Logging
@@ -26,6 +27,14 @@ final class RequestGate: ChannelDuplexHandler {
     struct Limits {
         var maxBody: Int
         var headerTimeout: TimeAmount?
+        /// Told of every body refused as too large (the request's path, the declared length if
+        /// any): a refused queue push must be loud, not only the Orchestrator's log line.
+        var tooLarge: (@Sendable (_ path: String, _ declared: Int?) -> Void)?
+    }
+
+    /// "23.1 MB over --max-body 16 MiB".
+    static func tooLargeDetail(_ declared: Int?, maxBody: Int) -> String {
+        "\(declared.map { ByteCount.describe($0) } ?? "the body") over --max-body \(ByteCount.limit(maxBody))"
     }
 
     private enum State {
@@ -107,6 +116,9 @@ final class RequestGate: ChannelDuplexHandler {
             headerTimer = nil
             cap?.setBusy(context.channel, true)
             if let refusal = Self.check(head, maxBody: limits.maxBody) {
+                if refusal.status == .contentTooLarge {
+                    limits.tooLarge?(head.path ?? "", head.headerFields[.contentLength].flatMap(Int.init))
+                }
                 refuse(refusal, context: context)
                 return
             }
@@ -118,8 +130,9 @@ final class RequestGate: ChannelDuplexHandler {
             guard case .reading(let head, var body) = state else { return malformed(context: context) }
             state = .idle  // the buffer's only reference is `body` now: appending does not copy it
             if (body?.readableBytes ?? 0) + chunk.readableBytes > limits.maxBody {
+                limits.tooLarge?(head.path ?? "", nil)
                 refuse(Refusal(status: .contentTooLarge,
-                               detail: "the request body is larger than the server accepts (--max-body)",
+                               detail: "the request body is larger than the server accepts: \(Self.tooLargeDetail(nil, maxBody: limits.maxBody))",
                                field: nil, path: head.path ?? ""), context: context)
                 return
             }
@@ -193,7 +206,8 @@ final class RequestGate: ChannelDuplexHandler {
                            field: "Expect", path: path)
         }
         if let length = head.headerFields[.contentLength].flatMap(Int.init), length > maxBody {
-            return Refusal(status: .contentTooLarge, detail: "the request body is larger than the server accepts (--max-body)",
+            return Refusal(status: .contentTooLarge,
+                           detail: "the request body is larger than the server accepts: \(tooLargeDetail(length, maxBody: maxBody))",
                            field: nil, path: path)
         }
         return nil

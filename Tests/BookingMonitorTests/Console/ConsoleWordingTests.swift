@@ -26,7 +26,7 @@ import Testing
             // the full header ("http://127.0.0.1:5012" cut to "http://12").
             let words = line.split(separator: " ")
             let full = ["booking-monitor", "group", "east", "│", "link:", "ok", "→", "http://127.0.0.1:5012", "outbox", "2",
-                        "pending", "(oldest", "0s),", "0", "parked", "last", "push", "10:20:30", "#1:", "5", "in", "3",
+                        "pending", "(oldest", "0s),", "0", "parked", "last", "push", "0s", "ago", "(#1):", "5", "in", "3",
                         "queues", "totals", "booked,", "delivered,", "1", "http", "127.0.0.1:5039", "store", "in-memory", "…"]
             for word in words {
                 #expect(full.contains(String(word)), "line \(y) at \(width) columns: \"\(word)\" is a cut word: \(line)")

@@ -104,6 +104,40 @@ struct SharedFaultTests {
         }
     }
 
+    @Test("the sender frozen while idle loses the role within its lease; the other instance takes over and delivers in booking order; woken, the old sender sends nothing")
+    func frozenSender() async throws {
+        let pair = try await SharedProcessTests.Pair.launch(titles: 2, copies: 4, customers: 8)
+        let (a, b, sink, db) = (pair.a, pair.b, pair.sink, pair.db)
+        defer {
+            kill(a.child.pid, SIGCONT)
+            pair.stop()
+        }
+        kill(a.child.pid, SIGSTOP)
+        let frozenAt = Date()
+        for product in 1...4 {
+            #expect(try await TestHTTP.request(.PUT, b.url + "/administration/switch-state/\(product)?isAvailable=true").status == 200)
+        }
+        try await eventually("b takes the sender role", within: 30) {
+            (await SharedProcessTests.link(b))?["standby"] as? Bool == false
+        }
+        let takeover = Date().timeIntervalSince(frozenAt)
+        #expect(takeover < 10, "b took over \(takeover) s after a froze")
+        try await eventually("b delivers what was pending", within: 30) { sink.events.count == 4 }
+
+        kill(a.child.pid, SIGCONT)
+        try await eventually("a, woken, is on standby", within: 30) {
+            (await SharedProcessTests.link(a))?["standby"] as? Bool == true
+        }
+        for product in 5...8 {
+            #expect(try await TestHTTP.request(.PUT, a.url + "/administration/switch-state/\(product)?isAvailable=true").status == 200)
+        }
+        try await eventually("b delivers a's bookings too", within: 30) { sink.events.count == 8 }
+        let rows = try await TestPostgres.execute(db.connectionString, "SELECT id FROM booking ORDER BY sequence")
+        #expect(sink.events.map(\.key) == rows.map { $0[0]! }, "every booking delivered once, in booking order")
+        #expect(sink.state.withLock { $0.duplicates } == 0, "a sent nothing under its expired lease")
+        print("frozenSender: b took the role \(String(format: "%.2f", takeover)) s after a froze")
+    }
+
     static var script: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/postgres.sh").path
