@@ -112,6 +112,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
                 await monitor.updatePeers(try await peers())
             } catch {
                 if lostAt == nil { lostAt = .now }
+                await monitor.storeFailing("the shared store's session: \(PostgresErrors.describe(error))")
                 if wasOpen { logger.warning("shared store: session lost, reconnecting: \(PostgresErrors.describe(error))") }
                 wasOpen = false
             }

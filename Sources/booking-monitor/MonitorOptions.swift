@@ -102,6 +102,15 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Seconds of silence after which a light probe (GET /) checks that the Orchestrator answers.")
     var probeEvery: Double = 5
 
+    @Option(help: "Shared store: seconds a write waits for the group's lock before it answers 503.")
+    var dbLockTimeout: Double = 3
+
+    @Option(help: "Shared store: seconds a statement may run, and a transaction may idle, before the server ends it (a frozen instance's locks are freed then).")
+    var dbTimeout: Double = 5
+
+    @Option(help: "Shared store: seconds the sender role outlives its last heartbeat; a frozen sender loses it then.")
+    var senderLease: Double = 5
+
     @Option(help: "Log file while the console runs (default: beside the database).")
     var logFile: String?
 
@@ -167,6 +176,10 @@ struct MonitorOptions: ParsableArguments {
             throw OneLine("BOOKING_MONITOR_TOKEN has surrounding spaces or newlines; set it to the token alone")
         }
         guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
+        for (flag, value) in [("--db-lock-timeout", dbLockTimeout), ("--db-timeout", dbTimeout), ("--sender-lease", senderLease)]
+        where !(value >= 0.1 && value <= 3600) {
+            throw ValidationError("\(flag) must be between 0.1 and 3600 seconds, got \(value)")
+        }
         guard probeEvery > 0 else { throw ValidationError("--probe-every must be positive, got \(probeEvery)") }
         if let resyncEvery, DurationText.seconds(resyncEvery).map({ $0 > 0 }) != true {
             throw ValidationError("--resync-every must be a duration such as 30s, 5m or 1h, got \"\(resyncEvery)\"")
@@ -217,6 +230,15 @@ struct MonitorOptions: ParsableArguments {
         if case .postgres = store { return "booking-monitor.log" }
         let url = URL(fileURLWithPath: db)
         return url.deletingPathExtension().appendingPathExtension("log").path
+    }
+
+    var sharedStoreTimeouts: SharedStoreTimeouts {
+        var timeouts = SharedStoreTimeouts()
+        timeouts.lock = dbLockTimeout
+        timeouts.statement = dbTimeout
+        timeouts.idleInTransaction = dbTimeout
+        timeouts.lease = senderLease
+        return timeouts
     }
 
     var linkConfiguration: LinkConfiguration {

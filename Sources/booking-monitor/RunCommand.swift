@@ -206,7 +206,8 @@ enum Bootstrap {
             }
         case .postgres(let url):
             do {
-                let store = try PostgresStore(url: url, group: options.group, instance: options.instanceName, logger: logger)
+                let store = try PostgresStore(url: url, group: options.group, instance: options.instanceName,
+                                              timeouts: options.sharedStoreTimeouts, logger: logger)
                 monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
                 shared = SharedGroup(store: store, instance: options.instanceName, logger: logger)
             } catch StoreError.unreachable(let reason) {

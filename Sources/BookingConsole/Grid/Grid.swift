@@ -47,6 +47,8 @@ public struct Grid: Sendable, Equatable {
             var symbol = String(character)
             var columns = DisplayWidth.of(character)
             if let ascii = character.asciiValue, ascii < 0x20 || ascii == 0x7F { symbol = "?"; columns = 1 }
+            // A title must not reorder the rest of the line (U+202E and friends): shown, not obeyed.
+            if character.unicodeScalars.contains(where: Self.isBidiControl) { symbol = "?"; columns = 1 }
             if columns == 0 {
                 // A combining mark with nothing before it in this write: show it on a space.
                 if column > x, column - 1 >= 0 {
@@ -116,7 +118,15 @@ public struct Grid: Sendable, Equatable {
         let index = y * width + column
         if cells[index].width != 1 { clearWide(at: column, y: y) }
         let value = scalar.value
-        cells[index] = Cell(value < 0x20 || value == 0x7F ? "?" : scalar, style: style)
+        cells[index] = Cell(value < 0x20 || value == 0x7F || Self.isBidiControl(scalar) ? "?" : scalar, style: style)
+    }
+
+    /// Bidirectional formatting controls: embeddings, overrides, isolates, marks.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 
     @discardableResult

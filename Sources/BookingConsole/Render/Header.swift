@@ -94,7 +94,11 @@ struct Header {
         }
         if link.reachable == false {
             let since = link.unreachableSince.map { " since \(Clock.time($0, in: settings.timeZone))" } ?? ""
-            let cause = link.unreachableCause.map { " (\(theme.text($0)))" } ?? ""
+            // The address is shown after the arrow already: the cause without it.
+            let cause = link.unreachableCause.map { cause in
+                let short = cause.hasPrefix("cannot reach ") ? cause.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? cause : cause
+                return " (\(theme.text(short)))"
+            } ?? ""
             let role = link.standby ? "standby, " : ""
             return ("link: \(role)unreachable\(since)\(cause)\(retry)", false, true)
         }
@@ -111,6 +115,11 @@ struct Header {
             }
             if link.consecutiveFailures > 0 {
                 let error = link.lastError.map { " (\(theme.text($0)))" } ?? ""
+                if link.reachable == true {
+                    // The Orchestrator answers; it refuses some events: they step aside (`o`).
+                    let count = link.consecutiveFailures
+                    return ("link: ok, \(count) event\(count == 1 ? "" : "s") refused\(error), o shows", false, false)
+                }
                 return ("link: retrying, \(link.consecutiveFailures) failed\(error)", false, true)
             }
             if link.reachable == nil { return ("link: connecting", false, false) }

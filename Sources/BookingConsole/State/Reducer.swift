@@ -78,7 +78,7 @@ extension ConsoleState {
             if target, let customer = product.bookedBy {
                 // Available means the checker hands it to the next customer in the queue.
                 confirmation = Confirmation(
-                    question: "release product \(product.id) from customer \(customer)? it goes to the next in the queue  y/N",
+                    question: "release product \(product.id) from customer \(customer)? the next in its queue gets it; the Orchestrator is not told  y/N",
                     effect: effect, declined: "product \(product.id) stays booked for customer \(customer)")
                 return nil
             }

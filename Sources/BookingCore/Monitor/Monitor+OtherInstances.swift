@@ -28,6 +28,14 @@ extension Monitor {
         }
     }
 
+    /// Something other than a write found the store failing (a shared store's heartbeat):
+    /// readiness says so at once, and the sweep's probe writes notice the recovery.
+    public func storeFailing(_ cause: String) {
+        guard storeFailingSince == nil else { return }
+        storeFailingSince = now()
+        record(.failure, "store failing: \(cause)")
+    }
+
     /// The store could not do its job (disk, server, connection), as opposed to the monitor's
     /// own refusals, which are answers.
     public static func isStoreFault(_ error: any Error) -> Bool {

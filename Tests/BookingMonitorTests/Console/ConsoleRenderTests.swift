@@ -196,18 +196,27 @@ import Testing
 
     @Test func headerShowsLinkStatePausedAndOutboxAge() async throws {
         let monitor = try await ConsoleFixture.midDemo()
+        // The Orchestrator answers but refuses two events: the link is up, the events step aside.
         await monitor.updateLink {
             $0.consecutiveFailures = 2
-            $0.lastError = "connection refused"
+            $0.lastError = "HTTP 500: no order"
         }
         var grid = await ConsoleFixture.frame(monitor, size: Self.medium)
-        #expect(grid.lines[0].contains("link: retrying, 2 failed (connection refused) → http://127.0.0.1:5012"))
-        let linkColumn = try #require(grid.column(of: "link: retrying", y: 0))
+        #expect(grid.lines[0].contains("link: ok, 2 events refused (HTTP 500: no order), o shows → http://127.0.0.1:5012"))
+        let refusedColumn = try #require(grid.column(of: "link: ok, 2 events", y: 0))
+        #expect(grid[refusedColumn, 0].style.foreground == .yellow)
+        // It does not answer: unreachable since when, the cause without the address again, red.
+        await monitor.orchestratorUnanswered(cause: "cannot reach http://127.0.0.1:5012: connection refused",
+                                            at: ConsoleFixture.fixedNow)
+        grid = await ConsoleFixture.frame(monitor, size: Self.medium)
+        #expect(grid.lines[0].contains("link: unreachable since 10:20:30 (connection refused) → http://127.0.0.1:5012"), "\(grid.lines[0])")
+        let linkColumn = try #require(grid.column(of: "link: unreachable", y: 0))
         #expect(grid[linkColumn, 0].style.foreground == .red)
+        _ = await monitor.orchestratorAnswered(at: ConsoleFixture.fixedNow)
         await monitor.updateLink { $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(22.5)) }
         await monitor.setPaused(true)
         grid = await ConsoleFixture.frame(monitor, size: Self.medium)
-        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open (connection refused), retry in 23s"))
+        #expect(grid.lines[0].hasPrefix(" PAUSED   booking-monitor │ group east │ link: breaker open (HTTP 500: no order), retry in 23s"))
         #expect(grid[1, 0].style.background == .yellow)
         await monitor.updateLink { $0.breaker = .closed; $0.consecutiveFailures = 0; $0.lastError = nil }
         grid = await ConsoleFixture.frame(monitor, size: Self.medium)

@@ -74,9 +74,10 @@ struct SharedProcessTests {
         let order: [String: [Int32]]
 
         static func launch(titles: Int, copies: Int, customers: Int, sinkDelay: Double? = nil,
-                           pushTo: KeyPath<Pair, Instance> = \.a) async throws -> Pair {
+                           pushTo: KeyPath<Pair, Instance> = \.a, database: PostgresURL? = nil) async throws -> Pair {
             let dir = try TempDir()
-            let db = try await TestPostgres.freshDatabase()
+            let db: PostgresURL
+            if let database { db = database } else { db = try await TestPostgres.freshDatabase() }
             let catalog = try SharedProcessTests.setUp(dir, titles: titles, copies: copies)
             let sink = try OrchestratorStandIn()
             sink.state.withLock { $0.acceptAll = true }

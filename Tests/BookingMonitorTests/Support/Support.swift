@@ -73,7 +73,7 @@ struct TestHTTP {
     }
 
     static func request(_ method: NIOHTTP1Method, _ url: String, body: String? = nil, bytes: Data? = nil,
-                        headers: [(String, String)] = []) async throws -> Reply {
+                        headers: [(String, String)] = [], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -82,7 +82,7 @@ struct TestHTTP {
         if body != nil || bytes != nil, !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
             request.headers.add(name: "Content-Type", value: "application/json")
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 256 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                      body: Data(buffer: buffer))
