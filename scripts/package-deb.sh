@@ -93,7 +93,7 @@ cat > "$root/DEBIAN/postinst" <<'EOF'
 set -e
 if [ "$1" = configure ]; then
     if ! getent passwd booking-monitor >/dev/null; then
-        adduser --system --group --home /var/lib/booking-monitor --no-create-home \
+        adduser --system --group --home /var/lib/booking-monitor \
             --gecos "booking-monitor service" booking-monitor >/dev/null
     fi
     if [ -d /run/systemd/system ]; then
