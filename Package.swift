@@ -1,5 +1,12 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// The commit `--version` names: scripts/package-deb.sh sets BOOKING_MONITOR_COMMIT (git describe);
+// only characters of a git name pass, so the value cannot break out of the C string.
+let commit = ProcessInfo.processInfo.environment["BOOKING_MONITOR_COMMIT"].map {
+    String($0.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+".contains($0)) })
+}.flatMap { $0.isEmpty ? nil : $0 }
 
 let package = Package(
     name: "booking-monitor",
@@ -55,6 +62,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The build's commit for --version (see `commit` above).
+        .target(
+            name: "CBuildInfo",
+            cSettings: commit.map { [.define("BOOKING_MONITOR_COMMIT", to: "\"\($0)\"")] } ?? []
+        ),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
@@ -90,6 +102,7 @@ let package = Package(
                 "BookingPostgres",
                 "BookingConsole",
                 "CNcursesw",
+                "CBuildInfo",
                 "OrchestratorSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

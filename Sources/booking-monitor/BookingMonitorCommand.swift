@@ -10,6 +10,7 @@ struct BookingMonitorCommand: AsyncParsableCommand {
             Orchestrator's /administration endpoints and sends each booking to \
             {--orchestrator}/orchestrator/order-event. State lives in SQLite (--db).
             """,
+        version: BuildInfo.description,
         subcommands: [RunCommand.self, DemoCommand.self, OrchestratorCommand.self],
         defaultSubcommand: RunCommand.self
     )

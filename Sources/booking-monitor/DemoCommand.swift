@@ -74,8 +74,8 @@ struct DemoCommand: AsyncParsableCommand {
             let monitorURL = "http://\(Self.loopback(options.host)):\(ports.monitor)"
 
             let console = options.headless ? nil : ConsoleMode(options: monitorOptions)
-            Bootstrap.logging(toFile: console == nil ? nil : monitorOptions.resolvedLogFile)
-            let registry = Bootstrap.metrics()
+            Bootstrap.logging(toFile: console == nil ? nil : monitorOptions.resolvedLogFile, format: monitorOptions.logFormat)
+            let registry = Bootstrap.metrics(group: monitorOptions.group)
             let logger = Logger(label: "booking-monitor")
             let (monitor, shared) = try await Bootstrap.monitor(monitorOptions, logger: logger)
             let simulator = OrchestratorSimulator(

@@ -114,6 +114,9 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Log file while the console runs (default: beside the database).")
     var logFile: String?
 
+    @Option(help: "Log lines as text, or json: one object a line with time, level, message and fields such as booking, product, customer.")
+    var logFormat: LogFormat = .text
+
     @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on state-changing requests (or set BOOKING_MONITOR_TOKEN).",
                                valueName: "TOKEN"))
     var token: String?

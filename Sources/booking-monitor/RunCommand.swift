@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
         if options.once {
             // The batch view: one frame from the store, no server, works without a terminal.
             try await reportingFatal {
-                Bootstrap.logging(toFile: nil)
+                Bootstrap.logging(toFile: nil, format: options.logFormat)
                 let (monitor, _) = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
                 await ConsoleMode.printOnce(options, monitor: monitor)
             }
@@ -35,8 +35,8 @@ struct RunCommand: AsyncParsableCommand {
         try await reportingFatal {
             try await ListenCheck.require(host: options.host, port: options.port)
             let console = options.headless ? nil : ConsoleMode(options: options)
-            Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile)
-            let registry = Bootstrap.metrics()
+            Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile, format: options.logFormat)
+            let registry = Bootstrap.metrics(group: options.group)
             let logger = Logger(label: "booking-monitor")
             let (monitor, shared) = try await Bootstrap.monitor(options, logger: logger)
             var instance = Instance(options: options, monitor: monitor, shared: shared, metrics: registry, logger: logger)
@@ -67,6 +67,9 @@ struct Instance {
         if !options.isLoopback && options.resolvedToken == nil {
             logger.warning("listening on \(options.host) without --token: anyone who can reach it can switch products and push queues")
         }
+        // The store opened (Bootstrap.monitor): what it holds is what the gauges say.
+        BookingMetrics.storeUp.record(1)
+        await monitor.recordOutboxMetrics()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let readiness = Readiness()
         let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
@@ -82,11 +85,17 @@ struct Instance {
             readiness: readiness, metrics: metrics, logger: logger)
         let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
             + (shared.map { [SharedGroupService(group: $0, monitor: monitor)] } ?? [])
+        // Last, so it is the first told of a shutdown (services stop in reverse order).
+        let systemd: [any Service] = SystemdNotify().map {
+            [SystemdService(notify: $0, readiness: readiness, monitor: monitor,
+                            watchdog: SystemdNotify.watchdogInterval(), logger: logger)]
+        } ?? []
         let services = (builtIn + background).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + frontEnds(link).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                                                                failureTerminationBehavior: .gracefullyShutdownGroup)
             }
+            + systemd.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services,
             // SIGHUP: the operator's terminal window closed; shut down cleanly rather than die.
@@ -141,8 +150,9 @@ nonisolated(unsafe) private var instanceLock: InstanceLock?
 nonisolated(unsafe) private var terminalStderr: Int32 = -1
 
 enum Bootstrap {
-    /// Logs go to stderr, or to `path` while the console owns the screen.
-    static func logging(toFile path: String?) {
+    /// Logs go to stderr, or to `path` while the console owns the screen; `format` as
+    /// `--log-format` says (text under systemd drops its own timestamps: the journal has them).
+    static func logging(toFile path: String?, format: LogFormat = .text) {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         if let path {
             // The console owns the terminal: stderr becomes the log file, so nothing (our logs,
@@ -154,7 +164,16 @@ enum Bootstrap {
                 close(fd)
             }
         }
+        let style: OperatorLogHandler.Style? = switch format {
+        case .json: .json
+        case .text: path == nil && OperatorLogHandler.stderrIsJournal() ? .journal : nil
+        }
         LoggingSystem.bootstrap { label in
+            if let style {
+                var handler = OperatorLogHandler(label: label, style: style)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -168,9 +187,10 @@ enum Bootstrap {
         terminalStderr = -1
     }
 
-    static func metrics() -> PrometheusCollectorRegistry {
+    static func metrics(group: String) -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        BookingMetrics.registerAtStart(version: BuildInfo.version, commit: BuildInfo.commit, group: group)
         return registry
     }
 

@@ -21,6 +21,29 @@ public enum BookingMetrics {
     public static let lastResync = Gauge(label: "booking_monitor_last_resync_timestamp_seconds")
     public static let lastDelivery = Gauge(label: "booking_monitor_last_delivery_timestamp_seconds")
 
+    /// 1 while the store takes commits, 0 from a failed commit until one works again.
+    public static let storeUp = Gauge(label: "booking_monitor_store_up")
+    /// Unix time of the last accepted queue push (set-queue); absent before the first.
+    public static let lastQueuePush = Gauge(label: "booking_monitor_last_queue_push_timestamp_seconds")
+    /// Unix time the oldest pending event was booked, 0 with none pending. A time, not an age:
+    /// an age would go stale between changes; alerts take `time() - …`.
+    public static let oldestPending = Gauge(label: "booking_monitor_oldest_pending_timestamp_seconds")
+
+    /// Called once the metrics backend is up: the counters and families the alerts and the
+    /// dashboard read exist from the start at 0 (a rate over a series that appears at its first
+    /// increment misses that increment), and `booking_monitor_build_info` says what runs.
+    /// Gauges whose 0 would be a claim (reachable, the last push) appear only when set.
+    public static func registerAtStart(version: String, commit: String?, group: String) {
+        _ = (bookings, deliveries, queuePushes, breakerState, deliveryLatency)
+        outboxPending.record(0)
+        outboxParked.record(0)
+        oldestPending.record(0)
+        for reason in PushRefusal.Reason.allCases { _ = refusedPushes(reason: reason) }
+        for kind in ["timeout", "connection"] { _ = failures(kind: kind) }
+        Gauge(label: "booking_monitor_build_info",
+              dimensions: [("version", version), ("commit", commit ?? "unknown"), ("group", group)]).record(1)
+    }
+
     /// Refused queue pushes by reason: `too_large`, `invalid`, `store`.
     public static func refusedPushes(reason: PushRefusal.Reason) -> Counter {
         Counter(label: "booking_monitor_queue_pushes_refused_total",

@@ -10,6 +10,7 @@ extension Monitor {
     func transact<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         do {
             let result = try store.write(catchUp: { delta in catchUp(delta) }, body)
+            BookingMetrics.storeUp.record(1)
             if let since = storeFailingSince {
                 storeFailingSince = nil
                 let seconds = now().timeIntervalSince(since)
@@ -20,6 +21,7 @@ extension Monitor {
             }
             return result
         } catch {
+            if Self.isStoreFault(error) { BookingMetrics.storeUp.record(0) }
             if Self.isStoreFault(error), storeFailingSince == nil {
                 storeFailingSince = now()
                 record(.failure, "store failing: \(error)")

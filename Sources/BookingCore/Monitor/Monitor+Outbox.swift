@@ -21,6 +21,13 @@ extension Monitor {
         return result
     }
 
+    /// The outbox's gauges; on every change of it, and once at start for what was loaded.
+    public func recordOutboxMetrics() {
+        BookingMetrics.outboxPending.record(outbox.count - parkedCount)
+        BookingMetrics.outboxParked.record(parkedCount)
+        BookingMetrics.oldestPending.record(pendingEvents(limit: 1).first?.booking.bookedAt.timeIntervalSince1970 ?? 0)
+    }
+
     public func markDelivered(sequence: Int64) throws {
         guard outbox[sequence] != nil || store.isShared else { return }
         let delivered = try transact { tx -> OutboxEvent? in

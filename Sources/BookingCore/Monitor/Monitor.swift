@@ -234,6 +234,7 @@ public actor Monitor {
         refusals.outstanding = false
         totals.queuePushes += 1
         BookingMetrics.queuePushes.increment()
+        BookingMetrics.lastQueuePush.record(now().timeIntervalSince1970)
         record(.queue, Self.describePush(next))
         publish(.queuesReplaced(next))
         applyBookings(bookings)
@@ -332,7 +333,8 @@ public actor Monitor {
             totals.bookings += 1
             BookingMetrics.bookings.increment()
             logger.info("booked product \(booking.productId) \"\(booking.title)\" for customer \(booking.customerId)",
-                        metadata: ["booking": "\(booking.id)"])
+                        metadata: ["booking": "\(booking.id)", "product": "\(booking.productId)",
+                                   "customer": "\(booking.customerId)", "title": "\(booking.title)"])
             record(.booking, "product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
             publish(.booked(booking))
         }
@@ -400,9 +402,7 @@ public actor Monitor {
     func publish(_ change: MonitorChange) {
         for continuation in subscribers.values { continuation.yield(change) }
         switch change {
-        case .booked, .delivered, .deliveryFailed, .requeued:
-            BookingMetrics.outboxPending.record(outbox.count - parkedCount)
-            BookingMetrics.outboxParked.record(parkedCount)
+        case .booked, .delivered, .deliveryFailed, .requeued: recordOutboxMetrics()
         default: break
         }
     }
