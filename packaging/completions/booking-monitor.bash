@@ -188,7 +188,7 @@ _booking-monitor_run() {
     repeating_flags=()
     non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --log-file --log-format --token --size)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -220,6 +220,15 @@ _booking-monitor_run() {
     '--max-body')
         return
         ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--header-timeout')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
     '--attempt-timeout')
         return
         ;;
@@ -236,6 +245,15 @@ _booking-monitor_run() {
         return
         ;;
     '--probe-every')
+        return
+        ;;
+    '--db-lock-timeout')
+        return
+        ;;
+    '--db-timeout')
+        return
+        ;;
+    '--sender-lease')
         return
         ;;
     '--log-file')
@@ -258,7 +276,7 @@ _booking-monitor_demo() {
     repeating_flags=()
     non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --generators-off --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --log-file --log-format --token --size --simulator-port --order-every --stock-every --customers --duration)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size --simulator-port --order-every --stock-every --customers --duration)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -290,6 +308,15 @@ _booking-monitor_demo() {
     '--max-body')
         return
         ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--header-timeout')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
     '--attempt-timeout')
         return
         ;;
@@ -306,6 +333,15 @@ _booking-monitor_demo() {
         return
         ;;
     '--probe-every')
+        return
+        ;;
+    '--db-lock-timeout')
+        return
+        ;;
+    '--db-timeout')
+        return
+        ;;
+    '--sender-lease')
         return
         ;;
     '--log-file')

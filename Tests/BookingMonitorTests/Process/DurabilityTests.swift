@@ -18,7 +18,7 @@ struct DurabilityTests {
         let monitorURL = "http://127.0.0.1:\(port)"
         orchestrator.setMonitor(monitorURL)
         let arguments = ["--headless", "--port", "\(port)", "--db", db, "--orchestrator", orchestrator.url,
-                         "--attempt-timeout", "0.5"]
+                         "--attempt-timeout", "10"]
 
         // First run: the Orchestrator is down, so every booking waits in the outbox.
         let first = try ChildProcess(arguments, logTo: dir.file("first.log"))
