@@ -48,8 +48,16 @@ start)
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
 crash)
+    # The whole server at once, as a machine's crash takes it: the postmaster and every
+    # backend (a backend outliving its postmaster for a moment would still commit).
     pid=$(head -1 "$dir/postmaster.pid" 2>/dev/null || true)
-    [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]]; then
+        children=$(pgrep -P "$pid" || true)
+        kill -STOP "$pid" 2>/dev/null || true
+        # shellcheck disable=SC2086
+        [[ -n "$children" ]] && kill -9 $children 2>/dev/null || true
+        kill -9 "$pid" 2>/dev/null || true
+    fi
     ;;
 revive)
     for fd in /proc/$$/fd/*; do

@@ -28,6 +28,9 @@ final class BlockingConnection: @unchecked Sendable {
     private let lock = NIOLock()
     private var connection: PostgresConnection?
     private var nextId = 0
+    /// Statements sent, each a round trip waited for.
+    private let sent = NIOLockedValueBox(0)
+    var statements: Int { sent.withLockedValue { $0 } }
     /// Called, on the event loop, when a new connection is established (to LISTEN again, say).
     private let onConnect: @Sendable (PostgresConnection) -> Void
 
@@ -50,7 +53,7 @@ final class BlockingConnection: @unchecked Sendable {
         try lock.withLock {
             do {
                 let connection = try current()
-                return try body(Session(connection: connection, logger: logger, answerWithin: timeouts.answer))
+                return try body(Session(connection: connection, logger: logger, answerWithin: timeouts.answer, sent: sent))
             } catch let error as PSQLError {
                 // PSQLError hides what happened on purpose; the store's errors say it.
                 throw PostgresErrors.storeError(error)
@@ -94,10 +97,12 @@ final class BlockingConnection: @unchecked Sendable {
         let connection: PostgresConnection
         let logger: Logger
         let answerWithin: TimeInterval
+        let sent: NIOLockedValueBox<Int>
 
         @discardableResult
         func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
             guard !connection.isClosed else { throw StoreError.unreachable("the connection to the database was closed") }
+            sent.withLockedValue { $0 += 1 }
             return try bounded(connection.query(query, logger: logger))
         }
 

@@ -33,6 +33,14 @@ public enum PostgresErrors {
     /// bounded wait the server ended, `failed` for a refused statement.
     static func storeError(_ error: PSQLError) -> StoreError {
         guard let info = error.serverInfo else { return .unreachable(describe(error)) }
+        // Raised by booking_monitor_commit (PostgresMigrations): the whole transaction was refused.
+        switch info[.sqlState] {
+        case "BM001": return .notAvailable(productId: Int32(info[.detail] ?? "") ?? 0)
+        case "BM002":
+            return .failed("not the sender any more (another instance took the role): delivery of booking sequence "
+                           + "\(info[.detail] ?? "?") not recorded; the sender sends it again with the same key")
+        default: break
+        }
         if let state = info[.sqlState], let meaning = notNow[state] {
             return .unreachable("\(meaning): \(describe(error))")
         }

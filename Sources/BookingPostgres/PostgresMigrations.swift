@@ -86,6 +86,122 @@ enum PostgresMigrations {
             // is checked against.
             "ALTER TABLE group_state ADD COLUMN sender_epoch BIGINT NOT NULL DEFAULT 0",
         ]),
+        ("shared v3: a commit in one statement", [
+            // The last booking sequence, so a writer numbers its bookings itself (the group's
+            // version check makes the numbers its own) instead of asking the sequence.
+            "ALTER TABLE group_state ADD COLUMN last_sequence BIGINT NOT NULL DEFAULT 0",
+            "UPDATE group_state SET last_sequence = COALESCE((SELECT max(sequence) FROM booking), 0)",
+            // What changed after version `since`: the group row, then products by id, then events
+            // in booking order, then a 'snapshot' row when the queue snapshot was replaced (its
+            // body is read apart). One statement, so a catch-up is one round trip.
+            """
+            CREATE FUNCTION booking_monitor_delta(since BIGINT) RETURNS TABLE (kind TEXT, body TEXT)
+            LANGUAGE sql STABLE AS $$
+                SELECT kind, body FROM (
+                    SELECT 0 AS rank, 0::BIGINT AS key, 'group' AS kind,
+                           json_build_array(version, bookings, delivered, queue_pushes, last_sequence)::TEXT AS body
+                    FROM group_state WHERE id = 1
+                    UNION ALL
+                    SELECT 1, id, 'product', json_build_array(id, title, description, is_available, booked_by, booked_at)::TEXT
+                    FROM product WHERE changed_version > since
+                    UNION ALL
+                    SELECT 2, b.sequence, 'event',
+                           json_build_array(b.sequence, b.id, b.product_id, b.title, b.customer_id, b.booked_at,
+                                            b.snapshot_sequence, o.state, o.attempts, o.last_error, o.last_attempt_at,
+                                            o.delivered_at)::TEXT
+                    FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence WHERE o.changed_version > since
+                    UNION ALL
+                    SELECT 3, 0, 'snapshot', NULL FROM queue_snapshot WHERE id = 1 AND changed_version > since
+                ) AS delta ORDER BY rank, key
+            $$
+            """,
+            // A whole write transaction in one statement (so one round trip, and no lock held
+            // while a client thinks): locks the group row; when another instance committed since
+            // `expected`, writes nothing and answers 'conflict' with what changed (the writer
+            // plans again on it); else applies `writes` (JSON, see PostgresStore.Writes) and the
+            // snapshot, increases the version, notifies, and answers 'committed'.
+            // SQLSTATE BM001: a product to book is not available; BM002: the sender's epoch is
+            // not the group's any more (another instance took the role).
+            """
+            CREATE FUNCTION booking_monitor_commit(expected BIGINT, epoch BIGINT, writes JSONB,
+                                                   snapshot_sequence BIGINT, snapshot_received_at DOUBLE PRECISION,
+                                                   snapshot_body BYTEA)
+            RETURNS TABLE (kind TEXT, body TEXT) LANGUAGE plpgsql AS $$
+            DECLARE
+                v_current BIGINT;
+                v_next BIGINT;
+                r RECORD;
+            BEGIN
+                SELECT g.version INTO v_current FROM group_state g WHERE g.id = 1 FOR UPDATE;
+                IF v_current <> expected THEN
+                    RETURN QUERY SELECT 'conflict'::TEXT, v_current::TEXT
+                        UNION ALL SELECT d.kind, d.body FROM booking_monitor_delta(expected) d;
+                    RETURN;
+                END IF;
+                v_next := v_current + 1;
+                INSERT INTO product (id, title, description, is_available, changed_version)
+                    SELECT c.id, c.title, c.description, c.available, v_next
+                    FROM jsonb_to_recordset(COALESCE(writes->'catalog', '[]')) AS c (id INT, title TEXT, description TEXT, available BOOL)
+                    ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
+                        changed_version = excluded.changed_version
+                    WHERE product.title <> excluded.title OR product.description <> excluded.description;
+                FOR r IN SELECT * FROM jsonb_to_recordset(COALESCE(writes->'flips', '[]')) AS f (id INT, available BOOL, "by" INT, "at" DOUBLE PRECISION) LOOP
+                    UPDATE product SET is_available = r.available, booked_by = r."by", booked_at = r."at", changed_version = v_next
+                    WHERE id = r.id;
+                END LOOP;
+                FOR r IN SELECT * FROM jsonb_to_recordset(COALESCE(writes->'books', '[]')) AS k (id INT, "by" INT, "at" DOUBLE PRECISION) LOOP
+                    UPDATE product SET is_available = FALSE, booked_by = r."by", booked_at = r."at", changed_version = v_next
+                    WHERE id = r.id AND is_available;
+                    IF NOT FOUND THEN
+                        RAISE EXCEPTION 'product % is not available', r.id USING ERRCODE = 'BM001', DETAIL = r.id::TEXT;
+                    END IF;
+                END LOOP;
+                IF snapshot_body IS NOT NULL THEN
+                    INSERT INTO queue_snapshot (id, sequence, received_at, body, changed_version)
+                    VALUES (1, snapshot_sequence, snapshot_received_at, snapshot_body, v_next)
+                    ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, received_at = excluded.received_at,
+                        body = excluded.body, changed_version = excluded.changed_version;
+                END IF;
+                INSERT INTO booking (sequence, id, product_id, title, customer_id, booked_at, snapshot_sequence)
+                    SELECT b.sequence, b.id, b.product, b.title, b.customer, b."at", b.snapshot
+                    FROM jsonb_to_recordset(COALESCE(writes->'bookings', '[]'))
+                        AS b (sequence BIGINT, id TEXT, product INT, title TEXT, customer INT, "at" DOUBLE PRECISION, snapshot BIGINT)
+                    ORDER BY b.sequence;
+                INSERT INTO outbox (booking_sequence, state, changed_version)
+                    SELECT b.sequence, 'pending', v_next
+                    FROM jsonb_to_recordset(COALESCE(writes->'bookings', '[]')) AS b (sequence BIGINT);
+                FOR r IN SELECT * FROM jsonb_to_recordset(COALESCE(writes->'outbox', '[]'))
+                        AS o (sequence BIGINT, state TEXT, attempts INT, error TEXT, "attemptAt" DOUBLE PRECISION,
+                              "deliveredAt" DOUBLE PRECISION, fenced BOOL) LOOP
+                    IF r.fenced AND (SELECT g.sender_epoch FROM group_state g WHERE g.id = 1) IS DISTINCT FROM epoch THEN
+                        RAISE EXCEPTION 'not the sender any more' USING ERRCODE = 'BM002', DETAIL = r.sequence::TEXT;
+                    END IF;
+                    UPDATE outbox SET state = r.state, attempts = r.attempts, last_error = r.error,
+                        last_attempt_at = r."attemptAt", delivered_at = r."deliveredAt", changed_version = v_next
+                    WHERE booking_sequence = r.sequence;
+                END LOOP;
+                INSERT INTO idempotency_key (key, fingerprint, status, body, created_at)
+                    SELECT i.key, i.fingerprint, i.status, decode(i.body, 'base64'), i."at"
+                    FROM jsonb_to_recordset(COALESCE(writes->'remember', '[]'))
+                        AS i (key TEXT, fingerprint TEXT, status INT, body TEXT, "at" DOUBLE PRECISION)
+                    ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+                        body = excluded.body, created_at = excluded.created_at;
+                IF writes ? 'forgetBefore' THEN
+                    DELETE FROM idempotency_key WHERE created_at < (writes->>'forgetBefore')::DOUBLE PRECISION;
+                END IF;
+                UPDATE group_state SET version = v_next,
+                    bookings = bookings + jsonb_array_length(COALESCE(writes->'bookings', '[]')),
+                    delivered = delivered + COALESCE((writes->>'delivered')::BIGINT, 0),
+                    queue_pushes = GREATEST(queue_pushes, COALESCE(snapshot_sequence, 0)),
+                    last_sequence = GREATEST(last_sequence, COALESCE(
+                        (SELECT max((b->>'sequence')::BIGINT) FROM jsonb_array_elements(COALESCE(writes->'bookings', '[]')) b), 0))
+                WHERE id = 1;
+                PERFORM pg_notify('booking_monitor', v_next::TEXT);
+                RETURN QUERY SELECT 'committed'::TEXT, v_next::TEXT;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

@@ -28,7 +28,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     private let writer: BlockingConnection
     private let logger: Logger
     /// The group version this process's memory reflects.
-    private let seen = NIOLockedValueBox<Int64>(0)
+    private let seen = NIOLockedValueBox(Seen())
     public let timeouts: SharedStoreTimeouts
 
     /// Fencing of delivery marks. `.none` until a sender role is in play (a store used without
@@ -92,7 +92,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 let delivered = try session.rows("""
                     \(unescaped: Self.eventColumns) WHERE o.state = 'delivered' AND b.snapshot_sequence = \(snapshot.sequence)
                     """).map { try Self.event($0).booking }
-                seen.withLockedValue { $0 = state.version }
+                seen.withLockedValue { $0 = Seen(version: state.version, lastSequence: state.lastSequence) }
                 return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
                                    deliveredFromCurrentSnapshot: delivered, totals: state.totals)
             }
@@ -101,9 +101,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     public func changes() throws -> StoreDelta? {
         try writer.with { session in
-            try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-                try catchUp(session, state: GroupState(session))
-            }
+            let since = seen.withLockedValue { $0.version }
+            return try delta(session, rows: session.rows("SELECT kind, body FROM booking_monitor_delta(\(since))"),
+                             since: since)
         }
     }
 
@@ -121,144 +121,181 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    /// The rows other instances changed since the version this process has seen.
-    private func catchUp(_ session: BlockingConnection.Session, state: GroupState) throws -> StoreDelta? {
-        let since = seen.withLockedValue { $0 }
-        guard state.version != since else { return nil }
-        let delta = StoreDelta(
-            products: try session.rows("\(unescaped: Self.productColumns) WHERE changed_version > \(since) ORDER BY id")
-                .map(Self.product),
-            snapshot: try Self.snapshot(session, since: since),
-            events: try session.rows("\(unescaped: Self.eventColumns) WHERE o.changed_version > \(since) ORDER BY b.sequence")
-                .map(Self.event),
-            totals: state.totals)
-        seen.withLockedValue { $0 = state.version }
-        return delta
-    }
+    /// Statements sent on the writer's connection since the store opened: each is one round
+    /// trip waited for (the bench and the round-trip test read it).
+    public var statements: Int { writer.statements }
 
     // MARK: Writing
 
+    /// One write transaction, optimistically: `body` plans on memory (which reflects version
+    /// `seen`) and its writes are buffered, then sent as one statement
+    /// (`booking_monitor_commit`, a server-side function) that applies them only if no other
+    /// instance committed since `seen`. So an uncontended commit is one round trip, and no
+    /// lock is held while this process thinks (a frozen or cut-off instance cannot stall the
+    /// group between statements). On a conflict the same round trip brings what changed:
+    /// memory catches up (`apply`) and `body` plans again. After `optimisticAttempts`
+    /// conflicts in a row the transaction takes the group's lock first, as before (BEGIN,
+    /// lock, catch up, plan, commit): it cannot conflict then, so a busy group still progresses.
     public func write<T>(catchUp apply: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        let (result, committed) = try writer.with { session in
-            try session.transaction {
-                // The group's write lock: held to COMMIT, so instances decide one at a time.
-                let state = try GroupState(session, forUpdate: true)
-                if let delta = try catchUp(session, state: state) { apply(delta) }
-                let transaction = Transaction(session: session, version: state.version + 1,
-                                              fence: fence.withLockedValue { $0 })
+        try writer.with { session in
+            for _ in 0..<Self.optimisticAttempts {
+                let seen = self.seen.withLockedValue { $0 }
+                let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 })
                 let result = try body(transaction)
-                if transaction.wrote {
-                    try session.query("""
-                        UPDATE group_state SET version = \(transaction.version),
-                            bookings = bookings + \(transaction.bookings), delivered = delivered + \(transaction.delivered),
-                            queue_pushes = GREATEST(queue_pushes, \(transaction.queuePushes))
-                        WHERE id = 1
-                        """)
-                    // Delivered to every listener at COMMIT, in commit order.
-                    try session.query("SELECT pg_notify(\(Self.channel), \(String(transaction.version)))")
+                guard transaction.wrote else { return result }
+                let rows = try transaction.commit(expected: seen.version)
+                if let first = rows.first, try first.decode((String, String?).self).0 == "committed" {
+                    committed(transaction, rows: rows)
+                    return result
                 }
-                return (result, transaction.wrote ? transaction.version : nil)
+                if let delta = try delta(session, rows: Array(rows.dropFirst()), since: seen.version) { apply(delta) }
             }
+            return try underLock(session, catchUp: apply, body)
         }
-        if let committed { seen.withLockedValue { $0 = committed } }
-        return result
     }
 
+    /// The write after `optimisticAttempts` conflicts: BEGIN, the group's lock, catch up,
+    /// plan, one commit statement, COMMIT. A frozen or cut-off instance holds the lock here
+    /// at most until the server ends its session (`SharedStoreTimeouts`).
+    func writeUnderLock<T>(catchUp apply: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try writer.with { session in try underLock(session, catchUp: apply, body) }
+    }
+
+    private func underLock<T>(_ session: BlockingConnection.Session, catchUp apply: (StoreDelta) -> Void,
+                              _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try session.transaction {
+            try session.query("SELECT version FROM group_state WHERE id = 1 FOR UPDATE")
+            let since = seen.withLockedValue { $0.version }
+            if let delta = try delta(session, rows: session.rows("SELECT kind, body FROM booking_monitor_delta(\(since))"),
+                                     since: since) {
+                apply(delta)
+            }
+            let seen = self.seen.withLockedValue { $0 }
+            let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 })
+            let result = try body(transaction)
+            if transaction.wrote {
+                let rows = try transaction.commit(expected: seen.version)
+                guard let first = rows.first, try first.decode((String, String?).self).0 == "committed" else {
+                    throw StoreError.failed("a commit under the group's lock met a conflict")
+                }
+                committed(transaction, rows: rows)
+            }
+            return result
+        }
+    }
+
+    static let optimisticAttempts = 3
+
+    private func committed(_ transaction: Transaction, rows: [PostgresRow]) {
+        let version = rows.first.flatMap { try? $0.decode((String, String?).self).1 }.flatMap { Int64($0) }
+        seen.withLockedValue { seen in
+            if let version { seen.version = version }
+            seen.lastSequence = transaction.lastSequence
+        }
+    }
+
+    /// What this process's memory reflects: the group's version, and the last booking sequence
+    /// at that version (a writer numbers its new bookings after it).
+    struct Seen: Sendable { var version: Int64 = 0, lastSequence: Int64 = 0 }
+
+    /// The writes of one transaction, buffered until `commit`: one JSON document, the argument
+    /// of `booking_monitor_commit` (keys as that function reads them). Reads (an idempotency
+    /// key's answer) go to the server at once.
     final class Transaction: StoreTransaction {
         let session: BlockingConnection.Session
-        /// The version this transaction's rows carry; the group's version after COMMIT.
-        let version: Int64
-        var wrote = false
-        var bookings = 0
-        var delivered = 0
-        var queuePushes: Int64 = 0
         let fence: Fence
+        private(set) var lastSequence: Int64
+        private var writes = Writes()
+        private var snapshot: QueueSnapshot?
+        var wrote: Bool { writes.isEmpty == false || snapshot != nil }
 
-        init(session: BlockingConnection.Session, version: Int64, fence: Fence) {
+        init(session: BlockingConnection.Session, seen: Seen, fence: Fence) {
             self.session = session
-            self.version = version
             self.fence = fence
+            lastSequence = seen.lastSequence
+        }
+
+        struct Writes: Encodable {
+            struct CatalogRow: Encodable { var id: Int32, title: String, description: String, available: Bool }
+            struct Flip: Encodable { var id: Int32, available: Bool, by: Int32?, at: Double? }
+            struct Book: Encodable { var id: Int32, by: Int32?, at: Double? }
+            struct NewBooking: Encodable {
+                var sequence: Int64, id: String, product: Int32, title: String, customer: Int32, at: Double, snapshot: Int64
+            }
+            struct EventRow: Encodable {
+                var sequence: Int64, state: String, attempts: Int, error: String?, attemptAt: Double?, deliveredAt: Double?
+                var fenced: Bool
+            }
+            struct Remember: Encodable { var key: String, fingerprint: String, status: Int, body: String, at: Double }
+            var catalog: [CatalogRow] = []
+            var flips: [Flip] = []
+            var books: [Book] = []
+            var bookings: [NewBooking] = []
+            var outbox: [EventRow] = []
+            var remember: [Remember] = []
+            var forgetBefore: Double?
+            var delivered = 0
+            var isEmpty: Bool {
+                catalog.isEmpty && flips.isEmpty && books.isEmpty && bookings.isEmpty && outbox.isEmpty
+                    && remember.isEmpty && forgetBefore == nil
+            }
+        }
+
+        /// Sends the buffered writes: the rows of `booking_monitor_commit` ('committed' and the
+        /// new version, or 'conflict' and what changed since `expected`).
+        func commit(expected: Int64) throws -> [PostgresRow] {
+            let json = String(decoding: try JSONEncoder().encode(writes), as: UTF8.self)
+            var epoch: Int64 = -1
+            if case .epoch(let held) = fence { epoch = held ?? -1 }
+            return try session.rows("""
+                SELECT kind, body FROM booking_monitor_commit(\(expected), \(epoch), \(json)::jsonb,
+                    \(snapshot?.sequence), \(snapshot?.receivedAt?.timeIntervalSince1970),
+                    \(try snapshot.map { try QueueCoding.encode($0.queues) }))
+                """)
         }
 
         func upsertCatalog(_ products: [Product]) throws {
-            guard !products.isEmpty else { return }
-            wrote = true
-            try session.query("""
-                INSERT INTO product (id, title, description, is_available, changed_version)
-                SELECT id, title, description, is_available, \(version)
-                FROM unnest(\(products.map(\.id))::int4[], \(products.map(\.title))::text[],
-                            \(products.map(\.description))::text[], \(products.map(\.isAvailable))::bool[])
-                    AS p (id, title, description, is_available)
-                ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
-                    changed_version = excluded.changed_version
-                WHERE product.title <> excluded.title OR product.description <> excluded.description
-                """)
+            writes.catalog += products.map {
+                .init(id: $0.id, title: $0.title, description: $0.description, available: $0.isAvailable)
+            }
         }
 
         func update(_ product: Product) throws {
-            wrote = true
-            try session.query("""
-                UPDATE product SET is_available = \(product.isAvailable), booked_by = \(product.bookedBy),
-                    booked_at = \(product.bookedAt?.timeIntervalSince1970), changed_version = \(version)
-                WHERE id = \(product.id)
-                """)
+            writes.flips.append(.init(id: product.id, available: product.isAvailable, by: product.bookedBy,
+                                      at: product.bookedAt?.timeIntervalSince1970))
         }
 
+        /// Checked by the server when the writes are applied (SQLSTATE BM001 fails the whole
+        /// transaction with `StoreError.notAvailable`).
         func book(_ product: Product) throws {
-            wrote = true
-            let result = try session.query("""
-                UPDATE product SET is_available = FALSE, booked_by = \(product.bookedBy),
-                    booked_at = \(product.bookedAt?.timeIntervalSince1970), changed_version = \(version)
-                WHERE id = \(product.id) AND is_available
-                """)
-            guard result.metadata.rows == 1 else { throw StoreError.notAvailable(productId: product.id) }
+            writes.books.append(.init(id: product.id, by: product.bookedBy, at: product.bookedAt?.timeIntervalSince1970))
         }
 
         func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
-            wrote = true
-            queuePushes = max(queuePushes, snapshot.sequence)
-            try session.query("""
-                INSERT INTO queue_snapshot (id, sequence, received_at, body, changed_version)
-                VALUES (1, \(snapshot.sequence), \(snapshot.receivedAt?.timeIntervalSince1970),
-                        \(try QueueCoding.encode(snapshot.queues)), \(version))
-                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, received_at = excluded.received_at,
-                    body = excluded.body, changed_version = excluded.changed_version
-                """)
+            self.snapshot = snapshot
         }
 
         func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
                            bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
-            wrote = true
-            bookings += 1
-            let rows = try session.rows("""
-                WITH b AS (
-                    INSERT INTO booking (id, product_id, title, customer_id, booked_at, snapshot_sequence)
-                    VALUES (\(id), \(productId), \(title), \(customerId), \(bookedAt.timeIntervalSince1970), \(snapshotSequence))
-                    RETURNING sequence)
-                INSERT INTO outbox (booking_sequence, state, changed_version)
-                SELECT sequence, 'pending', \(version) FROM b RETURNING booking_sequence
-                """)
-            guard let sequence = try rows.first?.decode(Int64.self) else {
-                throw StoreError.failed("inserting booking \(id) returned no sequence")
-            }
-            return sequence
+            lastSequence += 1
+            writes.bookings.append(.init(sequence: lastSequence, id: id, product: productId, title: title,
+                                         customer: customerId, at: bookedAt.timeIntervalSince1970,
+                                         snapshot: snapshotSequence))
+            return lastSequence
         }
 
+        /// A delivery mark is fenced once a sender role is in play: applied only while the
+        /// group's `sender_epoch` is the one this instance took the role at (SQLSTATE BM002).
         func updateOutbox(_ event: OutboxEvent) throws {
-            wrote = true
-            if event.state == .delivered { delivered += 1 }
-            var epoch: Int64?? = .none
-            if event.state == .delivered, case .epoch(let held) = fence { epoch = .some(held) }
-            let result = try session.query("""
-                UPDATE outbox SET state = \(event.state.rawValue), attempts = \(event.attempts),
-                    last_error = \(event.lastError), last_attempt_at = \(event.lastAttemptAt?.timeIntervalSince1970),
-                    delivered_at = \(event.deliveredAt?.timeIntervalSince1970), changed_version = \(version)
-                WHERE booking_sequence = \(event.booking.sequence)
-                  AND (\(epoch == nil) OR (SELECT sender_epoch FROM group_state WHERE id = 1) = \(epoch.flatMap { $0 } ?? -1))
-                """)
-            if epoch != nil, result.metadata.rows == 0 {
-                throw StoreError.failed("not the sender any more (another instance took the role): delivery of booking \(event.booking.id) not recorded; the sender sends it again with the same key")
+            var fenced = false
+            if event.state == .delivered {
+                writes.delivered += 1
+                if case .epoch = fence { fenced = true }
             }
+            writes.outbox.append(.init(sequence: event.booking.sequence, state: event.state.rawValue,
+                                       attempts: event.attempts, error: event.lastError,
+                                       attemptAt: event.lastAttemptAt?.timeIntervalSince1970,
+                                       deliveredAt: event.deliveredAt?.timeIntervalSince1970, fenced: fenced))
         }
 
         func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {
@@ -273,32 +310,59 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
 
         func rememberIdempotent(key: String, answer: IdempotentAnswer) throws {
-            wrote = true
-            try session.query("""
-                INSERT INTO idempotency_key (key, fingerprint, status, body, created_at)
-                VALUES (\(key), \(answer.fingerprint), \(Int32(answer.status)), \(answer.body), \(answer.at.timeIntervalSince1970))
-                ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
-                    body = excluded.body, created_at = excluded.created_at
-                """)
+            writes.remember.append(.init(key: key, fingerprint: answer.fingerprint, status: answer.status,
+                                         body: answer.body.base64EncodedString(), at: answer.at.timeIntervalSince1970))
         }
 
         func forgetIdempotent(before: Date) throws {
-            try session.query("DELETE FROM idempotency_key WHERE created_at < \(before.timeIntervalSince1970)")
+            writes.forgetBefore = before.timeIntervalSince1970
         }
+    }
+
+    /// The rows of `booking_monitor_delta` (or a conflict's) as a delta; nil when nothing
+    /// changed. Reads the snapshot's body when it was replaced.
+    private func delta(_ session: BlockingConnection.Session, rows: [PostgresRow], since: Int64) throws -> StoreDelta? {
+        var state: Seen?
+        var totals = Totals()
+        var products: [Product] = []
+        var events: [OutboxEvent] = []
+        var snapshotChanged = false
+        for row in rows {
+            let (kind, body) = try row.decode((String, String?).self)
+            let values = try body.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any] } ?? nil
+            switch kind {
+            case "group":
+                let numbers = (values ?? []).map { ($0 as? NSNumber)?.int64Value ?? 0 }
+                guard numbers.count == 5 else { throw StoreError.failed("the group row of a delta is malformed") }
+                state = Seen(version: numbers[0], lastSequence: numbers[4])
+                totals = Totals(bookings: Int(numbers[1]), delivered: Int(numbers[2]), queuePushes: Int(numbers[3]))
+            case "product": products.append(try Self.product(values))
+            case "event": events.append(try Self.event(values))
+            case "snapshot": snapshotChanged = true
+            default: throw StoreError.failed("a delta row of unknown kind \(kind)")
+            }
+        }
+        guard let state else { throw StoreError.failed("a delta without the group row") }
+        guard state.version != since else { return nil }
+        let snapshot = snapshotChanged ? try Self.snapshot(session, since: since) : nil
+        seen.withLockedValue { $0 = state }
+        return StoreDelta(products: products, snapshot: snapshot, events: events, totals: totals)
     }
 
     // MARK: Rows
 
     private struct GroupState {
         var version: Int64
+        var lastSequence: Int64
         var totals: Totals
 
-        init(_ session: BlockingConnection.Session, forUpdate: Bool = false) throws {
+        init(_ session: BlockingConnection.Session) throws {
             guard let row = try session.rows("""
-                SELECT version, bookings, delivered, queue_pushes FROM group_state WHERE id = 1 \(unescaped: forUpdate ? "FOR UPDATE" : "")
+                SELECT version, bookings, delivered, queue_pushes, last_sequence FROM group_state WHERE id = 1
                 """).first else { throw StoreError.failed("the group_state row is missing") }
-            let (version, bookings, delivered, pushes) = try row.decode((Int64, Int64, Int64, Int64).self)
+            let (version, bookings, delivered, pushes, lastSequence) = try row.decode((Int64, Int64, Int64, Int64, Int64).self)
             self.version = version
+            self.lastSequence = lastSequence
             totals = Totals(bookings: Int(bookings), delivered: Int(delivered), queuePushes: Int(pushes))
         }
     }
@@ -329,6 +393,53 @@ public final class PostgresStore: Store, @unchecked Sendable {
                            attempts: Int(attempts), lastError: lastError,
                            lastAttemptAt: lastAttemptAt.map(Date.init(timeIntervalSince1970:)),
                            deliveredAt: deliveredAt.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// A product of a delta: `json_build_array(id, title, description, is_available, booked_by, booked_at)`.
+    private static func product(_ values: [Any]?) throws -> Product {
+        let row = JSONRow(values, count: 6, what: "product")
+        return Product(id: try row.int32(0), title: try row.string(1), description: try row.string(2),
+                       isAvailable: try row.bool(3), bookedBy: row.optional(4).map { $0.int32Value },
+                       bookedAt: row.optional(5).map { Date(timeIntervalSince1970: $0.doubleValue) })
+    }
+
+    /// An event of a delta, in the order of `eventColumns`.
+    private static func event(_ values: [Any]?) throws -> OutboxEvent {
+        let row = JSONRow(values, count: 12, what: "event")
+        let booking = Booking(id: try row.string(1), sequence: try row.number(0).int64Value, productId: try row.int32(2),
+                              title: try row.string(3), customerId: try row.int32(4),
+                              bookedAt: Date(timeIntervalSince1970: try row.number(5).doubleValue),
+                              snapshotSequence: try row.number(6).int64Value)
+        return OutboxEvent(booking: booking, state: OutboxEvent.State(rawValue: try row.string(7)) ?? .pending,
+                           attempts: Int(try row.int32(8)), lastError: row.values[9] as? String,
+                           lastAttemptAt: row.optional(10).map { Date(timeIntervalSince1970: $0.doubleValue) },
+                           deliveredAt: row.optional(11).map { Date(timeIntervalSince1970: $0.doubleValue) })
+    }
+
+    /// A row of a delta: a JSON array from `booking_monitor_delta`.
+    private struct JSONRow {
+        let values: [Any]
+        let what: String
+        init(_ values: [Any]?, count: Int, what: String) {
+            let values = values ?? []
+            self.values = values.count == count ? values : []
+            self.what = what
+        }
+        func number(_ index: Int) throws -> NSNumber {
+            guard index < values.count, let value = values[index] as? NSNumber else {
+                throw StoreError.failed("a \(what) row of a delta is malformed")
+            }
+            return value
+        }
+        func int32(_ index: Int) throws -> Int32 { try number(index).int32Value }
+        func bool(_ index: Int) throws -> Bool { try number(index).boolValue }
+        func string(_ index: Int) throws -> String {
+            guard index < values.count, let value = values[index] as? String else {
+                throw StoreError.failed("a \(what) row of a delta is malformed")
+            }
+            return value
+        }
+        func optional(_ index: Int) -> NSNumber? { index < values.count ? values[index] as? NSNumber : nil }
     }
 
     /// The stored snapshot; with `since`, only when a commit after that version replaced it.

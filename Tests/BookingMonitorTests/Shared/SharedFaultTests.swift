@@ -1,5 +1,5 @@
 import BookingCore
-import BookingPostgres
+@testable import BookingPostgres
 import Foundation
 import Testing
 
@@ -14,20 +14,44 @@ struct SharedFaultTests {
     func frozenMidWrite() async throws {
         let place = try await StorePlace.make(.postgres)
         let monitor = try await place.monitor(catalog: testCatalog)
-        // a2, stopped in the middle of a write: its session idles in a transaction, holding the
-        // group's lock, exactly as a SIGSTOPped instance's does.
+        // a2, stopped in the middle of a write. An ordinary write holds no lock while it plans
+        // (its writes go in one statement at the end), so a2 frozen there stalls nobody; a2
+        // frozen inside the locked write (taken after repeated conflicts) idles in a transaction
+        // holding the group's lock, exactly as a SIGSTOPped instance's session does.
         let frozen = try PostgresStore(url: place.url!, group: "test", instance: "a2", logger: quietLogger)
         defer { frozen.close() }
+        let optimisticInside = DispatchSemaphore(value: 0), optimisticRelease = DispatchSemaphore(value: 0)
+        let frozenOnce = Thread {
+            var first = true
+            _ = try? frozen.write(catchUp: { _ in }) { tx in
+                try tx.update(Product(id: 5, title: "三体", description: "", isAvailable: true))
+                if first {
+                    first = false
+                    optimisticInside.signal()
+                    _ = optimisticRelease.wait(timeout: .now() + 30)
+                }
+            }
+            optimisticInside.signal()
+        }
         let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let holder = Thread {
             // Its COMMIT, after the release, finds the session ended by the server.
-            _ = try? frozen.write { _ in
+            _ = try? frozen.writeUnderLock(catchUp: { _ in }) { _ in
                 inside.signal()
                 _ = release.wait(timeout: .now() + 30)
             }
         }
-        defer { release.signal() }
+        defer { release.signal(); optimisticRelease.signal() }
         try await RunningMonitor.with(monitor) { running in
+            frozenOnce.start()
+            #expect(optimisticInside.wait(timeout: .now() + 10) == .success)
+            let unlocked = try await TestHTTP.request(.PUT, running.url + "/administration/switch-state/3?isAvailable=true")
+            #expect(unlocked.status == 200, "a write beside a2 frozen while it plans: \(unlocked.status) \(unlocked.text)")
+            optimisticRelease.signal()
+            #expect(optimisticInside.wait(timeout: .now() + 10) == .success, "a2's write ends once woken")
+            #expect(try await place.rows("SELECT CAST(is_available AS TEXT) FROM product WHERE id IN (3, 5) ORDER BY id")
+                        .map { $0[0] } == ["true", "true"], "both writes committed, a2's after its conflict")
+
             // Dashboards have read before the freeze: their reads have an answer to fall back on.
             #expect(try await TestHTTP.get(running.url + "/administration/get-products").status == 200)
             #expect(try await TestHTTP.get(running.url + "/administration/link").status == 200)
