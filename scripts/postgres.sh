@@ -8,6 +8,7 @@
 #   scripts/postgres.sh revive [PORT]  # start it again on its data, after a crash
 #
 # Runs the server as the postgres user when started as root (initdb refuses root).
+# BM_PG_LISTEN=ADDRESS also listens there and trusts 10.77.0.0/16 (scripts/netns.sh's addresses).
 set -euo pipefail
 
 command="${1:-start}"
@@ -41,9 +42,12 @@ start)
     [[ "$(id -u)" == 0 ]] && chown postgres: "$dir"
     as_owner "$bin/initdb" -D "$dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 \
         || { cat "$dir.initdb.log" >&2; exit 1; }
+    # Loopback only, unless BM_PG_LISTEN names a namespace's host address too.
+    echo "listen_addresses = '127.0.0.1${BM_PG_LISTEN:+,$BM_PG_LISTEN}'" >> "$dir/postgresql.conf"
+    [[ -n "${BM_PG_LISTEN:-}" ]] && echo "host all all 10.77.0.0/16 trust" >> "$dir/pg_hba.conf"
     # fsync off: a test server, thrown away; the sockets directory is the data directory.
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+        -o "-p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
@@ -68,7 +72,7 @@ revive)
     # the new server refuses to start (shared memory still in use): try again a few times.
     for attempt in $(seq 1 20); do
         if as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
-            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null 2>&1; then
+            -o "-p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null 2>&1; then
             echo "postgres://postgres@127.0.0.1:$port/postgres"
             exit 0
         fi

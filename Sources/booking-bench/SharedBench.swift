@@ -15,6 +15,8 @@ struct SharedBench: AsyncParsableCommand {
     var server = ProcessInfo.processInfo.environment["BOOKING_MONITOR_TEST_POSTGRES"] ?? "postgres://postgres@127.0.0.1:55432/postgres"
     @Option(help: "Bookings to measure.") var bookings = 2_000
     @Option(help: "Warm-up bookings, not counted.") var warmup = 200
+    @Option(help: "Bookings of the storm phase: clients flip products on both instances at once.") var storm = 4_000
+    @Option(help: "Clients of the storm phase.") var clients = 8
 
     func run() async throws {
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
@@ -47,6 +49,7 @@ struct SharedBench: AsyncParsableCommand {
         try await local.applyCatalog(catalog)
         try await local.replaceQueues(queues)
 
+        let statementsBefore = storeA.statements
         var onB = await b.changes().makeAsyncIterator()
         var onA = await a.changes().makeAsyncIterator()
         var propagation: [Double] = [], ownStream: [Double] = [], commitPG: [Double] = [], commitSQLite: [Double] = []
@@ -69,10 +72,12 @@ struct SharedBench: AsyncParsableCommand {
                 commitSQLite.append(sqlite * 1000)
             }
         }
+        let statementsPerBooking = Double(storeA.statements - statementsBefore) / Double(total)
         listening.cancel()
         _ = await listening.value
         shared.close()
         storeA.close()
+        let (twoInstances, sqlitePerSecond, stormStatements) = try await stormPhase(base: base, logger: logger)
 
         let p = Percentiles(propagation), o = Percentiles(ownStream)
         let c = Percentiles(commitPG), s = Percentiles(commitSQLite)
@@ -83,5 +88,73 @@ struct SharedBench: AsyncParsableCommand {
                                    ("p99", p.p99, o.p99, c.p99, s.p99)] {
             print("| \(name) | \(format(x)) | \(format(y)) | \(format(x / y, 2))× | \(format(u)) | \(format(v)) | \(format(u / v, 2))× |")
         }
+        print("statements on A's connection per booking, one at a time: \(format(statementsPerBooking, 2))")
+        print("storm: \(storm) bookings by \(clients) clients on two instances of one group: \(Int(twoInstances)) bookings/s "
+              + "(\(format(stormStatements, 2)) statements per booking); one SQLite file, same clients: "
+              + "\(Int(sqlitePerSecond)) bookings/s; ratio \(format(twoInstances / sqlitePerSecond, 2))")
+    }
+
+    /// `storm` products flipped available by `clients` clients at once, each flip to A or B in
+    /// turn (both listening, as instances do), against the same flips on one SQLite monitor:
+    /// bookings committed per second, and statements per booking on the shared store.
+    private func stormPhase(base: PostgresURL, logger: Logger) async throws -> (Double, Double, Double) {
+        let name = "storm_" + UUID().uuidString.prefix(8).lowercased()
+        try await base.execute("CREATE DATABASE \(name)")
+        var url = base
+        url.database = name
+        defer { Task { _ = try? await base.execute("DROP DATABASE \(name) WITH (FORCE)") } }
+        let titles = 20
+        let catalog = benchCatalog(titles: titles, copies: (storm + titles - 1) / titles)
+        let queues = (0..<titles).map { title in
+            CustomerQueue(title: catalog[title].title, customers: (0..<Int32(storm / titles + 50)).map { Int32(title) * 100_000 + $0 })
+        }
+        let stores = try ["a", "b"].map { try PostgresStore(url: url, group: "storm", instance: $0, logger: logger) }
+        var monitors: [Monitor] = []
+        var groups: [(SharedGroup, Task<Void, Never>)] = []
+        for (index, store) in stores.enumerated() {
+            let monitor = try Monitor(store: store, group: "storm", orchestrator: "http://127.0.0.1:1", logger: logger)
+            if index == 0 {
+                try await monitor.applyCatalog(catalog)
+                try await monitor.replaceQueues(queues)
+            } else {
+                try await monitor.refresh()
+            }
+            let group = SharedGroup(store: store, instance: "storm-\(index)", logger: logger)
+            groups.append((group, Task { await group.run(monitor: monitor) }))
+            monitors.append(monitor)
+        }
+        let statementsBefore = stores.map(\.statements).reduce(0, +)
+        let shared = try await flipAll(catalog.prefix(storm).map(\.id), on: monitors)
+        let statements = Double(stores.map(\.statements).reduce(0, +) - statementsBefore) / Double(storm)
+        for (group, task) in groups { task.cancel(); _ = await task.value; group.close() }
+        stores.forEach { $0.close() }
+
+        let path = temporaryDatabase()
+        defer { removeDatabase(path) }
+        let local = try Monitor(store: SQLiteStore(.file(path)), group: "storm", orchestrator: "http://127.0.0.1:1",
+                                logger: logger)
+        try await local.applyCatalog(catalog)
+        try await local.replaceQueues(queues)
+        let sqlite = try await flipAll(catalog.prefix(storm).map(\.id), on: [local])
+        return (shared, sqlite, statements)
+    }
+
+    /// Flips every product available, `clients` at a time, round robin over `monitors`;
+    /// bookings committed per second.
+    private func flipAll(_ ids: [Int32], on monitors: [Monitor]) async throws -> Double {
+        let start = now()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var index = client
+                    while index < ids.count {
+                        try await monitors[index % monitors.count].setAvailability(productId: ids[index], isAvailable: true)
+                        index += clients
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(ids.count) / elapsed(since: start)
     }
 }

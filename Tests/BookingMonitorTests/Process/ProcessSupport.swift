@@ -29,8 +29,10 @@ final class ChildProcess: @unchecked Sendable {
     let output: String
     private let status = Mutex<Int32?>(nil)
 
-    /// `shell`: commands bash runs before it becomes the binary (`ulimit -n 256`, say).
-    init(_ arguments: [String], logTo output: String, environment: [String: String] = [:], shell: String = "") throws {
+    /// `shell`: commands bash runs before it becomes the binary (`ulimit -n 256`, say);
+    /// `wrapper`: a command that runs the binary (`ip netns exec NAME`), the same pid.
+    init(_ arguments: [String], logTo output: String, environment: [String: String] = [:], shell: String = "",
+         wrapper: String = "") throws {
         self.output = output
         let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
@@ -44,7 +46,8 @@ final class ChildProcess: @unchecked Sendable {
         // closefrom(3) for the child (posix_spawn_file_actions_addclosefrom_np is not imported):
         // bash closes every other descriptor, then becomes the binary (same pid). No `2>` on
         // the loop: bash would park stderr on a high descriptor, which the loop then closes.
-        let trampoline = (shell.isEmpty ? "" : shell + "; ") + #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$0" "$@""#
+        let trampoline = (shell.isEmpty ? "" : shell + "; ") + #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "#
+            + wrapper + #" "$0" "$@""#
         let path = "/bin/bash"
         let argv = ([path, "-c", trampoline, Binary.path] + arguments).map { strdup($0) } + [nil]
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }

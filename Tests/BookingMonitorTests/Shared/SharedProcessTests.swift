@@ -30,12 +30,27 @@ struct SharedProcessTests {
         return ("[" + body + "]", order)
     }
 
-    static func start(_ name: String, db: PostgresURL, catalog: String, orchestrator: String, dir: TempDir) throws -> Instance {
+    static func start(_ name: String, db: PostgresURL, catalog: String, orchestrator: String, dir: TempDir,
+                      placement: Placement? = nil) throws -> Instance {
         let port = try OrchestratorStandIn.freePort()
-        let child = try ChildProcess(["--headless", "--port", "\(port)", "--db", db.connectionString, "--catalog", catalog,
-                                      "--orchestrator", orchestrator, "--name", name, "--sweep-interval", "0.5"],
-                                     logTo: dir.file("\(name).log"))
-        return Instance(child: child, url: "http://127.0.0.1:\(port)")
+        let placement = placement ?? Placement(database: db)
+        let child = try ChildProcess(["--headless", "--host", placement.host, "--port", "\(port)",
+                                      "--db", placement.database.connectionString, "--catalog", catalog,
+                                      "--orchestrator", orchestrator, "--name", name,
+                                      "--sweep-interval", "0.5"],
+                                     logTo: dir.file("\(name).log"), wrapper: placement.wrapper)
+        return Instance(child: child, url: "http://\(placement.reachedAt):\(port)")
+    }
+
+    /// Where an instance runs and how it reaches the others: by default on loopback, beside the
+    /// test; in a network namespace (a partition trial), or through a latency proxy.
+    struct Placement {
+        var database: PostgresURL
+        var wrapper = ""
+        var host = "127.0.0.1"
+        var reachedAt = "127.0.0.1"
+        /// The address it reaches the Orchestrator's stand-in at (its port is the stand-in's).
+        var orchestratorHost: String?
     }
 
     static func link(_ instance: Instance) async -> [String: Any]? {
@@ -73,18 +88,24 @@ struct SharedProcessTests {
         /// Each title's queue, in order.
         let order: [String: [Int32]]
 
+        /// `placeA`/`placeB`: where a or b runs (`Placement`); `sinkHost` the stand-in's address.
         static func launch(titles: Int, copies: Int, customers: Int, sinkDelay: Double? = nil,
-                           pushTo: KeyPath<Pair, Instance> = \.a, database: PostgresURL? = nil) async throws -> Pair {
+                           pushTo: KeyPath<Pair, Instance> = \.a, database: PostgresURL? = nil,
+                           placeA: Placement? = nil, placeB: Placement? = nil,
+                           sinkHost: String = "127.0.0.1") async throws -> Pair {
             let dir = try TempDir()
             let db: PostgresURL
             if let database { db = database } else { db = try await TestPostgres.freshDatabase() }
             let catalog = try SharedProcessTests.setUp(dir, titles: titles, copies: copies)
-            let sink = try OrchestratorStandIn()
+            let sink = try OrchestratorStandIn(host: sinkHost)
             sink.state.withLock { $0.acceptAll = true }
             if let sinkDelay { sink.setFault(.slow(sinkDelay)) }
             try await sink.start()
             func start(_ name: String, standby: Bool) async throws -> Instance {
-                let instance = try SharedProcessTests.start(name, db: db, catalog: catalog, orchestrator: sink.url, dir: dir)
+                let placement = name == "a" ? placeA : placeB
+                let orchestrator = placement?.orchestratorHost.map { "http://\($0):\(sink.port)" } ?? sink.url
+                let instance = try SharedProcessTests.start(name, db: db, catalog: catalog, orchestrator: orchestrator,
+                                                            dir: dir, placement: placement)
                 try await eventually("\(name) ready") { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
                 try await eventually("\(name) \(standby ? "on standby" : "sends")") {
                     (await SharedProcessTests.link(instance))?["standby"] as? Bool == standby

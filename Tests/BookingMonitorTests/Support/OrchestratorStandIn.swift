@@ -57,8 +57,13 @@ final class OrchestratorStandIn: Sendable {
     private let runner: Mutex<Task<Void, Never>?> = Mutex(nil)
 
     /// Picks a free loopback port; call `start()` to listen on it.
-    init(monitor: String? = nil) throws {
+    /// The address it listens on: loopback, or 0.0.0.0 for instances in a network namespace
+    /// (they reach it at their namespace's host address).
+    let host: String
+
+    init(monitor: String? = nil, host: String = "127.0.0.1") throws {
         port = try Self.freePort()
+        self.host = host
         state.withLock { $0.monitors = monitor.map { [$0] } ?? [] }
     }
 
@@ -146,7 +151,7 @@ final class OrchestratorStandIn: Sendable {
             do { try await self.push() } catch { self.state.withLock { $0.failedPushes += 1 } }
             return Response(status: .ok)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
                               logger: quietLogger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
         serviceGroup.withLock { $0 = group }
