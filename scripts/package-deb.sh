@@ -18,7 +18,8 @@ out=$(realpath "${1:-.}")
 BOOKING_MONITOR_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || true)
 if [ -n "$BOOKING_MONITOR_COMMIT" ] && ! git diff --quiet HEAD 2>/dev/null; then BOOKING_MONITOR_COMMIT+=-dirty; fi
 export BOOKING_MONITOR_COMMIT
-build=(swift build -c release --static-swift-stdlib --product booking-monitor)
+# PACKAGE_SCRATCH: the build directory (default .build); .ci/run builds in its own beside the tests'.
+build=(swift build -c release --static-swift-stdlib --product booking-monitor --scratch-path "${PACKAGE_SCRATCH:-.build}")
 "${build[@]}"
 binary="$("${build[@]}" --show-bin-path)/booking-monitor"
 version=$("$binary" --version | cut -d' ' -f1)

@@ -142,7 +142,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 let seen = self.seen.withLockedValue { $0 }
                 let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 })
                 let result = try body(transaction)
-                guard transaction.wrote else { return result }
+                guard transaction.wrote else {
+                    // Nothing to write; still one round trip, so a write says whether the store
+                    // takes writes (the sweep's probe while the store fails relies on it).
+                    try session.query("SELECT 1")
+                    return result
+                }
                 let rows = try transaction.commit(expected: seen.version)
                 if let first = rows.first, try first.decode((String, String?).self).0 == "committed" {
                     committed(transaction, rows: rows)

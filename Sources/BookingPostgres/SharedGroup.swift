@@ -78,6 +78,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
                     }
                 }
             }
+            group.addTask { await self.watchLease(monitor) }
             await self.watchSession(monitor)
             notify.finish()
             group.cancelAll()
@@ -113,6 +114,10 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
             } catch {
                 if lostAt == nil { lostAt = .now }
                 await monitor.storeFailing("the shared store's session: \(PostgresErrors.describe(error))")
+                // Cut off, this instance does not send: its lease cannot be renewed (and the fence
+                // refuses its delivery marks). Said at once, in the link and in the list of
+                // instances, not when the delivery loop's next claim gives up.
+                await giveUpRole(monitor, because: "cut off from the shared store")
                 if wasOpen { logger.warning("shared store: session lost, reconnecting: \(PostgresErrors.describe(error))") }
                 wasOpen = false
             }
@@ -121,6 +126,32 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
     }
 
     // MARK: Sender role
+
+    /// The lease by this process's own clock: a sender whose last renewal is older than the
+    /// lease has lost the role, whatever its session says. Checked twice a second on a task of
+    /// its own, because the heartbeat and the delivery loop may both be waiting on a store
+    /// that does not answer (a partition), and the link must not say "sends" meanwhile.
+    private func watchLease(_ monitor: Monitor) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            let expired = lastRenewal.withLockedValue { $0.map { $0.duration(to: .now) > lease } ?? false }
+            if expired, holdsSender.withLockedValue({ $0 }) {
+                await giveUpRole(monitor, because: "the lease was not renewed for \(Self.seconds(lease))")
+            }
+        }
+    }
+
+    /// Stops sending: the role is not certainly ours any more (the fence refuses our delivery
+    /// marks meanwhile). Said at once in the link and in the list of instances; the delivery
+    /// loop's next claim takes the role again once the store answers and nobody else holds it.
+    private func giveUpRole(_ monitor: Monitor, because reason: String) async {
+        if holdsSender.withLockedValue({ held in defer { held = false }; return held }) {
+            store.fence.withLockedValue { if case .epoch = $0 { $0 = .epoch(nil) } }
+            logger.warning("shared store: \(reason); this instance stops sending until it holds the role again")
+        }
+        await monitor.notSender()
+        await monitor.updateLink { $0.standby = true }
+    }
 
     /// True while this instance holds the sender lock; tries to take it when it does not.
     /// Called before every send: true only while the lease is certainly good. Past half of it

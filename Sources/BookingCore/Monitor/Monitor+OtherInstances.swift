@@ -123,6 +123,16 @@ extension Monitor {
     }
 
     /// The group's live instances, from a shared store's presence check.
+    /// This instance lost the sender role without a fresh list (the store cannot be reached).
+    public func notSender() {
+        guard peers.contains(where: { $0.isSelf && $0.isSender }) else { return }
+        updatePeers(peers.map { peer in
+            var peer = peer
+            if peer.isSelf { peer.isSender = false }
+            return peer
+        })
+    }
+
     public func updatePeers(_ peers: [PeerInstance]) {
         guard peers != self.peers else { return }
         if self.peers.isEmpty {

@@ -75,6 +75,8 @@ public actor Monitor {
     }
     /// How long the last store outage lasted, once it was over.
     var lastStoreOutage: TimeInterval?
+    /// When the sweep last tried a write on a failing store.
+    var lastStoreProbe: Date?
     var refusals = PushRefusals()
     var lastIdempotencyPrune = Date.distantPast
     private static let activityLimit = 500
@@ -244,7 +246,11 @@ public actor Monitor {
     /// The safety sweep: books whatever the rules allow now.
     public func sweep() {
         if storeFailingSince != nil {
-            // Nothing else may write while the store fails: try it, so recovery is noticed.
+            // Nothing else may write while the store fails: try it, so recovery is noticed. At
+            // most every 2 s: a store that does not answer holds the monitor for the answer
+            // timeout, and reads and the link's state must get through between probes.
+            guard lastStoreProbe.map({ now().timeIntervalSince($0) >= 2 }) ?? true else { return }
+            lastStoreProbe = now()
             try? transact { _ in }
         }
         book(titles: nil)

@@ -132,10 +132,12 @@ public final class OrchestratorLink: Service, Sendable {
         while !Task.isCancelled {
             if let senderRole {
                 let claimed = await senderRole.claim()
+                // Every time, not only on a change: the shared group also says standby by itself
+                // when its session is cut off (this loop may be waiting on the store meanwhile).
+                await monitor.updateLink { $0.standby = !claimed }
                 if claimed != sending {
                     // Taking over: deliver from what every instance has committed, not from memory.
                     if claimed { try? await monitor.refresh() }
-                    await monitor.updateLink { $0.standby = !claimed }
                     if claimed || sending != nil {
                         await monitor.note(.info, claimed ? "this instance sends the booking events now"
                                                           : "standby: another instance sends the booking events")

@@ -7,7 +7,7 @@ import Testing
 /// across both, and in each trial one fault. After each trial, from the database and from what
 /// the Orchestrator's stand-in received: no acknowledged booking lost, no product booked twice,
 /// queue order kept, every event delivered (repeats only with the same key), and how long the
-/// healthy instance stalled. `NEMESIS_TRIALS` trials per fault (2 by default, as in `.ci/run`;
+/// healthy instance stalled. `NEMESIS_TRIALS` trials per fault (1 by default, as in `.ci/run`;
 /// `scripts/nemesis.sh` runs 20 and prints the table for RELIABILITY.md).
 @Suite("Nemesis: faults under a booking storm", .serialized)
 struct NemesisTests {
@@ -40,7 +40,7 @@ struct NemesisTests {
     /// Each partition trial's namespace gets addresses of its own (10.77.N.0/24).
     static let nextNetwork = Mutex(0)
 
-    static let trials = Int(ProcessInfo.processInfo.environment["NEMESIS_TRIALS"] ?? "") ?? 2
+    static let trials = Int(ProcessInfo.processInfo.environment["NEMESIS_TRIALS"] ?? "") ?? 1
 
     struct Outcome {
         var lost = 0, doubled = 0, outOfOrder = 0, undelivered = 0, duplicatesByKey = 0
@@ -140,6 +140,7 @@ struct NemesisTests {
         let healthy = victim.map { $0.url == a.url ? b : a }
         // The storm: every product made available once, by 8 clients, to a random live instance.
         let log = StormLog()
+        let trialKey = "nemesis-" + UUID().uuidString.prefix(8).lowercased()
         // A latency trial keeps a few products back, to flip on the slow instance during the delay.
         let reserved = fault == .latencySender ? Array((1...titles * copies).suffix(4)) : []
         let work = WorkList(Array(1...titles * copies - reserved.count).shuffled())
@@ -153,8 +154,14 @@ struct NemesisTests {
                             for _ in 0..<120 {
                                 let target = log.victimDown ? (healthy ?? a) : [a, b].randomElement()!
                                 let started = Date()
+                                // With a key, as a client that retries must: a flip the killed
+                                // instance committed but never answered is replayed, not made
+                                // again (again, it would release the booked copy to the next
+                                // customer: a product booked twice, as a first version of this
+                                // storm found).
                                 let reply = try? await TestHTTP.request(
-                                    .PUT, target.url + "/administration/switch-state/\(product)?isAvailable=true", timeout: .seconds(20))
+                                    .PUT, target.url + "/administration/switch-state/\(product)?isAvailable=true",
+                                    headers: [("Idempotency-Key", "\(trialKey)-\(product)")], timeout: .seconds(20))
                                 if target.url == healthy?.url || healthy == nil { log.took(Date().timeIntervalSince(started)) }
                                 if reply?.status == 200 {
                                     log.acknowledge(product)
@@ -203,6 +210,22 @@ struct NemesisTests {
             // The cut is real: the victim knows it cannot write.
             let ready = try? await TestHTTP.request(.GET, victim!.url + "/health/ready", timeout: .seconds(5))
             #expect(ready?.status == 503, "the partitioned instance's readiness: \(ready?.status ?? 0)")
+            // It says it does not send, and its list of instances agrees (it named itself the
+            // sender for as long as the cut lasted: found by this trial).
+            // A fresh answer (no Age: not the last answer from before the cut, served while the
+            // monitor waits on the store).
+            var link: [String: Any]?
+            for _ in 0..<40 where link == nil {
+                if let reply = try? await TestHTTP.request(.GET, victim!.url + "/administration/link", timeout: .seconds(5)),
+                   reply.header("Age") == nil {
+                    link = try? reply.json() as? [String: Any]
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let me = (link?["instances"] as? [[String: Any]])?.first { $0["self"] as? Bool == true }
+            #expect(link?["standby"] as? Bool != false && me?["sender"] as? Bool != true,
+                    "the cut-off instance: standby \(String(describing: link?["standby"])), its own entry \(String(describing: me))")
             try await Task.sleep(for: .seconds(5))
             #expect(system("bash '\(netns)' heal \(namespace!.name)") == 0)
         case .latencySender:

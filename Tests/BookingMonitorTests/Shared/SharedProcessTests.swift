@@ -106,7 +106,7 @@ struct SharedProcessTests {
                 let orchestrator = placement?.orchestratorHost.map { "http://\($0):\(sink.port)" } ?? sink.url
                 let instance = try SharedProcessTests.start(name, db: db, catalog: catalog, orchestrator: orchestrator,
                                                             dir: dir, placement: placement)
-                try await eventually("\(name) ready") { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
+                try await eventually("\(name) ready", within: 60) { (try? await TestHTTP.get(instance.url + "/health/ready"))?.status == 200 }
                 try await eventually("\(name) \(standby ? "on standby" : "sends")") {
                     (await SharedProcessTests.link(instance))?["standby"] as? Bool == standby
                 }
