@@ -46,9 +46,9 @@ let testCatalog: [Product] = [
 ]
 
 func makeMonitor(_ location: SQLiteStore.Location, catalog: [Product] = testCatalog,
-                 now: @escaping @Sendable () -> Date = Date.init) async throws -> Monitor {
+                 clock: any BookingClock = SystemClock()) async throws -> Monitor {
     let monitor = try Monitor(store: SQLiteStore(location), group: "test", orchestrator: "http://127.0.0.1:1",
-                              logger: quietLogger, now: now)
+                              logger: quietLogger, clock: clock)
     try await monitor.applyCatalog(catalog)
     return monitor
 }
