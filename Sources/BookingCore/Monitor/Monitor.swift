@@ -18,8 +18,9 @@ public enum MonitorError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The one owner of booking-monitor's state. Every change (a queue push, a switch-state, a key,
-/// a sweep, a delivery result) is a method here: it applies the booking rules, commits to the
-/// store in one transaction, then updates memory and publishes the change. The methods are
+/// a sweep, a delivery result) is a method here: it asks the rules (`BookingState.plan`), commits
+/// the writes to the store in one transaction, then applies the change to its `BookingState`
+/// and carries out what that returned (activity lines, published changes). The methods are
 /// synchronous, so each runs start to finish without interleaving with another.
 ///
 /// Memory is a copy of the store. With a shared store (several instances of one group on one
@@ -338,8 +339,4 @@ extension Collection {
         }
         return low
     }
-}
-
-extension Booking {
-    var customerTitle: CustomerTitle { CustomerTitle(customerId: customerId, title: title) }
 }

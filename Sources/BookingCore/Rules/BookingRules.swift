@@ -19,6 +19,11 @@ public struct CustomerTitle: Sendable, Hashable {
     }
 }
 
+extension Booking {
+    /// The customer and title this booking blocks.
+    public var customerTitle: CustomerTitle { CustomerTitle(customerId: customerId, title: title) }
+}
+
 /// A decision of the rules: give this product to this customer, past the customers ahead of
 /// them in the title's queue who were skipped, and why (the reason trail of the booking).
 public struct BookingDecision: Sendable, Equatable {
@@ -55,14 +60,14 @@ public struct BookingBlocks: Sendable, Equatable {
 
     /// A booking made (here, by another instance, or loaded): it blocks by both clauses of the rule.
     public mutating func add(_ booking: Booking, delivered: Bool, currentSnapshot: Int64) {
-        let key = CustomerTitle(customerId: booking.customerId, title: booking.title)
+        let key = booking.customerTitle
         if !delivered { undelivered[key, default: 0] += 1 }
         if booking.snapshotSequence == currentSnapshot { fromSnapshot.insert(key) }
     }
 
     /// A booking's event was delivered (it was added undelivered).
     public mutating func delivered(_ booking: Booking) {
-        let key = CustomerTitle(customerId: booking.customerId, title: booking.title)
+        let key = booking.customerTitle
         guard let count = undelivered[key] else { return }
         undelivered[key] = count > 1 ? count - 1 : nil
     }

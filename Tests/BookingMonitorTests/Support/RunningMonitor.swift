@@ -20,6 +20,7 @@ struct RunningMonitor {
                         maxBody: Int = 64 << 20,
                         token: String? = nil, tokenReads: Bool = false,
                         server: (inout ServerConfiguration) -> Void = { _ in },
+                        sweepInterval: Double? = 1,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
         configuration.attemptTimeout = 2
@@ -30,7 +31,8 @@ struct RunningMonitor {
         server(&serverConfiguration)
         // The executable's wiring, sweeper included.
         let wired = MonitorServices(monitor: monitor, client: TestHTTP.client, link: configuration,
-                                    server: serverConfiguration, clock: clock, random: random, logger: quietLogger)
+                                    server: serverConfiguration, sweepInterval: sweepInterval, clock: clock,
+                                    random: random, logger: quietLogger)
         let link = wired.link, readiness = wired.readiness
         let group = ServiceGroup(configuration: .init(services: wired.services, logger: quietLogger))
         let runner = Task { try await group.run() }
