@@ -112,13 +112,12 @@ struct BenchMonitor {
          maxBody: Int = 16 << 20) async throws {
         monitor = try Monitor(store: store, group: "bench", orchestrator: orchestrator, logger: silent)
         try await monitor.applyCatalog(catalog)
-        listening = Readiness()
-        let link = OrchestratorLink(monitor: monitor, client: client,
-                                    configuration: LinkConfiguration(orchestrator: orchestrator, group: "bench"),
-                                    readiness: listening, logger: silent)
-        let server = HTTPServer.make(monitor: monitor, link: link, configuration: ServerConfiguration(port: 0, maxBody: maxBody),
-                                     readiness: listening, metrics: nil, logger: silent)
-        services = [server, link]
+        // The executable's wiring (server, link, sweeper).
+        let wired = MonitorServices(monitor: monitor, client: client,
+                                    link: LinkConfiguration(orchestrator: orchestrator, group: "bench"),
+                                    server: ServerConfiguration(port: 0, maxBody: maxBody), logger: silent)
+        listening = wired.readiness
+        services = wired.services
     }
 
     func port() async throws -> Int {

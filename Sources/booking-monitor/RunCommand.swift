@@ -71,19 +71,16 @@ struct Instance {
         BookingMetrics.storeUp.record(1)
         await monitor.recordOutboxMetrics()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let readiness = Readiness()
-        let link = OrchestratorLink(monitor: monitor, client: client, configuration: options.linkConfiguration,
-                                    senderRole: shared, readiness: readiness, logger: logger)
         let softLimit = DescriptorLimit.raise()
         let cap = DescriptorLimit.connectionCap(requested: options.maxConnections, softLimit: softLimit)
         if cap < options.maxConnections {
             logger.warning("open-file limit \(softLimit): at most \(cap) client connections, not --max-connections \(options.maxConnections)")
         }
-        let server = HTTPServer.make(
-            monitor: monitor, link: link,
-            configuration: options.serverConfiguration(connectionCap: cap),
-            readiness: readiness, metrics: metrics, logger: logger)
-        let builtIn: [any Service] = [server, link, Sweeper(monitor: monitor, interval: options.sweepInterval)]
+        let wired = MonitorServices(monitor: monitor, client: client, link: options.linkConfiguration,
+                                    server: options.serverConfiguration(connectionCap: cap), senderRole: shared,
+                                    metrics: metrics, sweepInterval: options.sweepInterval, logger: logger)
+        let link = wired.link, readiness = wired.readiness
+        let builtIn: [any Service] = wired.services
             + (shared.map { [SharedGroupService(group: $0, monitor: monitor)] } ?? [])
         // Last, so it is the first told of a shutdown (services stop in reverse order).
         let systemd: [any Service] = SystemdNotify().map {
@@ -113,22 +110,6 @@ struct Instance {
         await monitor.finishChanges()
         shared?.close()
         logger.info("stopped")
-    }
-}
-
-/// The safety sweep: booking normally happens the moment something changes; this catches
-/// anything a failed write left behind.
-struct Sweeper: Service {
-    let monitor: Monitor
-    let interval: Double
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
-                await monitor.sweep()
-            }
-        }
     }
 }
 

@@ -33,7 +33,7 @@ struct ActivityPane {
             grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: base)
             var x = inner.x
             grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base, columns: 2); x += 2
-            grid.write(Clock.time(entry.time, in: settings.timeZone), x: x, y: y,
+            grid.write(TimeText.time(entry.time, in: settings.timeZone), x: x, y: y,
                        style: theme.on(base, Style(dim: !settings.color)), columns: 8)
             x += 9
             let kind = theme.on(base, theme.activity(entry.kind))

@@ -25,17 +25,17 @@ struct Header {
         var second = Line(theme: theme)
         // A refused push is the first thing to see: the Orchestrator only logs our answer.
         if snapshot.refusals.outstanding, let refusal = snapshot.refusals.last {
-            second.add(" push refused \(Clock.time(refusal.at, in: settings.timeZone)): \(theme.text(refusal.detail)) ",
+            second.add(" push refused \(TimeText.time(refusal.at, in: settings.timeZone)): \(theme.text(refusal.detail)) ",
                        theme.linkStyle(ok: false, failing: true))
         }
         var outbox = "\(snapshot.pendingCount) pending"
-        if let oldest = snapshot.oldestPending { outbox += " (oldest \(Clock.age(from: oldest, to: now)))" }
+        if let oldest = snapshot.oldestPending { outbox += " (oldest \(TimeText.age(from: oldest, to: now)))" }
         outbox += ", \(snapshot.parkedCount) parked"
         second.add(" ", theme.headerValue)
         second.pair("outbox", outbox, first: true)
         if let received = snapshot.queues.receivedAt {
             // Its age, not its time of day: how stale the queues may be (Activity has the time).
-            second.pair("last push", "\(Clock.age(from: received, to: now)) ago (#\(snapshot.queues.sequence)): "
+            second.pair("last push", "\(TimeText.age(from: received, to: now)) ago (#\(snapshot.queues.sequence)): "
                         + "\(model.queueCustomerCount) in \(Text.count(snapshot.queues.queues.count, "queue"))")
         } else {
             second.pair("last push", "none yet")
@@ -63,10 +63,10 @@ struct Header {
         if link.lastResyncAt != nil || link.lastDeliveryAt != nil {
             var contact = Line(theme: theme)
             let never = "never"
-            contact.pair("resync", link.lastResyncAt.map { Clock.time($0, in: settings.timeZone) } ?? never)
+            contact.pair("resync", link.lastResyncAt.map { TimeText.time($0, in: settings.timeZone) } ?? never)
             contact.add(", ", theme.headerValue)
             contact.add("delivered ", theme.headerLabel)
-            contact.add(link.lastDeliveryAt.map { Clock.time($0, in: settings.timeZone) } ?? never, theme.headerValue)
+            contact.add(link.lastDeliveryAt.map { TimeText.time($0, in: settings.timeZone) } ?? never, theme.headerValue)
             optional.append(contact)
         }
         if !settings.httpAddress.isEmpty {
@@ -93,7 +93,7 @@ struct Header {
             retry = ", retry in \(max(0, Int(until.timeIntervalSince(now).rounded(.up))))s"
         }
         if link.reachable == false {
-            let since = link.unreachableSince.map { " since \(Clock.time($0, in: settings.timeZone))" } ?? ""
+            let since = link.unreachableSince.map { " since \(TimeText.time($0, in: settings.timeZone))" } ?? ""
             // The address is shown after the arrow already: the cause without it.
             let cause = link.unreachableCause.map { cause in
                 let short = cause.hasPrefix("cannot reach ") ? cause.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? cause : cause

@@ -32,7 +32,7 @@ struct OutboxOverlay {
             }
             let booking = event.booking
             let state = event.state == .parked ? "PARKED" : "pending"
-            let last = event.lastAttemptAt.map { ", last \(Clock.time($0, in: settings.timeZone))" } ?? ""
+            let last = event.lastAttemptAt.map { ", last \(TimeText.time($0, in: settings.timeZone))" } ?? ""
             let head = "#\(booking.sequence) product \(booking.productId) → customer \(booking.customerId) "
                 + "«\(theme.text(booking.title))»  \(state), \(event.attempts) attempt\(event.attempts == 1 ? "" : "s")\(last)"
             grid.write(head, x: inner.x + 1, y: y, style: event.state == .parked ? theme.error : Style(bold: true),

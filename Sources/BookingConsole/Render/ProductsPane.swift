@@ -109,7 +109,7 @@ struct ProductsPane {
                    ellipsis: ellipsis)
         x += c.customer + 1
         if c.time > 0 {
-            let time = status == .booked ? product.bookedAt.map { Clock.time($0, in: settings.timeZone) } ?? "" : ""
+            let time = status == .booked ? product.bookedAt.map { TimeText.time($0, in: settings.timeZone) } ?? "" : ""
             grid.write(time, x: x, y: y, style: base, columns: c.time)
             x += c.time + 1
         }

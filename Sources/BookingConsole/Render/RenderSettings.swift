@@ -23,7 +23,7 @@ public struct RenderSettings: Sendable {
 }
 
 /// Times and ages as the console prints them.
-enum Clock {
+enum TimeText {
     /// `HH:mm:ss` in `zone`, without a formatter (cheap enough for every visible row).
     static func time(_ date: Date, in zone: TimeZone) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)

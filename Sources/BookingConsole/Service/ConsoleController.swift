@@ -13,17 +13,17 @@ public final class ConsoleController {
     private let retryLink: @Sendable () -> Void
     /// The demo's generators switch; returns whether they now run. nil outside the demo.
     private let toggleGenerators: (@Sendable () -> Bool)?
-    private let now: @Sendable () -> Date
+    private let clock: any BookingClock
 
     public init(monitor: Monitor, settings: RenderSettings, size: Size, keymap: Keymap = .standard,
                 retryLink: @escaping @Sendable () -> Void = {}, toggleGenerators: (@Sendable () -> Bool)? = nil,
-                now: @escaping @Sendable () -> Date = Date.init) async {
+                clock: (any BookingClock)? = nil) async {
         self.monitor = monitor
         self.settings = settings
         self.keymap = keymap
         self.retryLink = retryLink
         self.toggleGenerators = toggleGenerators
-        self.now = now
+        self.clock = clock ?? monitor.clock
         self.model = ConsoleModel(snapshot: await monitor.snapshotNow())
         self.state = ConsoleState(size: size, readonly: settings.readonly)
     }
@@ -42,7 +42,7 @@ public final class ConsoleController {
     /// Handles one key; returns false when the key asks to quit.
     @discardableResult
     public func press(_ key: Key) async -> Bool {
-        let effect = state.handle(key, model: model, keymap: keymap, now: now())
+        let effect = state.handle(key, model: model, keymap: keymap, now: clock.now())
         syncFilter()
         guard let effect else { return true }
         if effect == .quit { return false }
@@ -58,16 +58,16 @@ public final class ConsoleController {
     }
 
     public func frame() -> Grid {
-        render(model, state, size: state.size, settings: settings, keymap: keymap, now: now())
+        render(model, state, size: state.size, settings: settings, keymap: keymap, now: clock.now())
     }
 
     /// Drops an expired message; true when the screen must be redrawn for it.
-    public func expireMessage() -> Bool { state.expireMessage(now: now()) }
+    public func expireMessage() -> Bool { state.expireMessage(now: clock.now()) }
 
     /// When the screen next changes with no event: a message expiring, a countdown or an age
     /// in the header ticking. nil when nothing on screen depends on the clock.
     public func nextClockChange() -> Date? {
-        let current = now()
+        let current = clock.now()
         var next: Date?
         if let message = state.message { next = message.expires }
         let snapshot = model.snapshot
@@ -94,31 +94,31 @@ public final class ConsoleController {
                 let product = try await monitor.setAvailability(productId: id, isAvailable: available, by: "console")
                 switch product.status {
                 case .booked:
-                    state.show("product \(id) «\(product.title)» booked for customer \(product.bookedBy ?? 0)", now: now())
+                    state.show("product \(id) «\(product.title)» booked for customer \(product.bookedBy ?? 0)", now: clock.now())
                 case .available:
-                    state.show("product \(id) «\(product.title)» is available", now: now())
+                    state.show("product \(id) «\(product.title)» is available", now: clock.now())
                 case .unavailable:
-                    state.show("product \(id) «\(product.title)» is unavailable", now: now())
+                    state.show("product \(id) «\(product.title)» is unavailable", now: clock.now())
                 }
             case .setPaused(let paused):
                 await monitor.setPaused(paused)
-                state.show(paused ? "checker paused: nothing is booked until p" : "checker resumed", now: now())
+                state.show(paused ? "checker paused: nothing is booked until p" : "checker resumed", now: clock.now())
             case .resend:
                 let requeued = try await monitor.requeueParked()
                 retryLink()
-                state.show("resending now: \(requeued) parked event(s) requeued", now: now())
+                state.show("resending now: \(requeued) parked event(s) requeued", now: clock.now())
             case .toggleGenerators:
                 guard let toggleGenerators else {
-                    state.show("no generators: d works in booking-monitor demo", kind: .error, now: now())
+                    state.show("no generators: d works in booking-monitor demo", kind: .error, now: clock.now())
                     break
                 }
                 state.show(toggleGenerators() ? "demo generators on: customers order, stock arrives"
-                                              : "demo generators off: press d to resume", now: now())
+                                              : "demo generators off: press d to resume", now: clock.now())
             case .quit:
                 break
             }
         } catch {
-            state.show("\(error)", kind: .error, now: now())
+            state.show("\(error)", kind: .error, now: clock.now())
         }
     }
 }

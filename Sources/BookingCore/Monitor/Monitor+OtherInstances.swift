@@ -59,67 +59,10 @@ extension Monitor {
     }
 
     /// Applies another instance's committed changes to memory and publishes them, as if they
-    /// had happened here.
+    /// had happened here (`BookingState.apply(.peer)`: the same transition start-up uses).
     func catchUp(_ delta: StoreDelta) {
         catchUps += 1
-        var added = false, retitled = false
-        for product in delta.products {
-            if let index = indexById[product.id] {
-                // A catalog change there: the carried titles change with it.
-                if !TitleKey.same(products[index].title, product.title) { retitled = true }
-                // An operator's or the API's flip there (a booking is recorded with its event below).
-                if product.bookedBy == nil, products[index].isAvailable != product.isAvailable {
-                    record(.operatorAction, "peer: product \(product.id) \(product.isAvailable ? "available" : "unavailable")")
-                }
-                apply(product)
-                publish(.productChanged(product))
-            } else {
-                products.append(product)
-                added = true
-            }
-        }
-        if added {
-            products.sort { $0.id < $1.id }
-            productsVersion += 1
-        }
-        if added || retitled { reindex() }
-        if let next = delta.snapshot {
-            snapshot = next
-            bookedFromSnapshot = []
-            reindexQueues()
-            record(.queue, "peer: " + Self.describePush(next))
-            publish(.queuesReplaced(next))
-        }
-        var requeued = 0
-        for event in delta.events {
-            let booking = event.booking
-            let sequence = booking.sequence
-            if booking.snapshotSequence == snapshot.sequence { bookedFromSnapshot.insert(booking.customerTitle) }
-            if sequence > lastBookingSequence {
-                lastBookingSequence = sequence
-                record(.booking, "peer: product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
-                publish(.booked(booking))
-            }
-            let known = outbox[sequence]
-            if known?.state == .parked { parkedCount -= 1 }
-            switch event.state {
-            case .delivered:
-                guard known != nil else { continue }
-                outbox[sequence] = nil
-                record(.delivery, "peer: delivered: customer \(booking.customerId) «\(booking.title)»")
-                undelivered[booking.customerTitle, default: 1] -= 1
-                if undelivered[booking.customerTitle] == 0 { undelivered[booking.customerTitle] = nil }
-                publish(.delivered(bookingId: booking.id))
-            case .pending, .parked:
-                if known == nil { undelivered[booking.customerTitle, default: 0] += 1 }
-                if known?.state == .parked, event.state == .pending { requeued += 1 }
-                outbox[sequence] = event
-                if event.state == .parked { parkedCount += 1 } else { enqueuePending(sequence) }
-            }
-        }
-        // Wakes this instance's link when it is the sender.
-        if requeued > 0 { publish(.requeued(count: requeued)) }
-        totals = delta.totals
+        emit(state.apply(.peer(delta)))
     }
 
     /// The group's live instances, from a shared store's presence check.

@@ -4,34 +4,20 @@ import Foundation
 extension Monitor {
     /// Pending events in booking order: what the Orchestrator link sends next.
     public func pendingEvents(limit: Int = 100) -> [OutboxEvent] {
-        var result: [OutboxEvent] = []
-        var index = pendingHead
-        while index < pendingOrder.count, result.count < limit {
-            if let event = outbox[pendingOrder[index]], event.state == .pending {
-                result.append(event)
-            } else if index == pendingHead {
-                pendingHead += 1
-            }
-            index += 1
-        }
-        if pendingHead > 1024, pendingHead * 2 > pendingOrder.count {
-            pendingOrder.removeFirst(pendingHead)
-            pendingHead = 0
-        }
-        return result
+        state.pendingEvents(limit: limit)
     }
 
     /// The outbox's gauges; on every change of it, and once at start for what was loaded.
     public func recordOutboxMetrics() {
-        BookingMetrics.outboxPending.record(outbox.count - parkedCount)
-        BookingMetrics.outboxParked.record(parkedCount)
+        BookingMetrics.outboxPending.record(state.outbox.count - state.parkedCount)
+        BookingMetrics.outboxParked.record(state.parkedCount)
         BookingMetrics.oldestPending.record(pendingEvents(limit: 1).first?.booking.bookedAt.timeIntervalSince1970 ?? 0)
     }
 
     public func markDelivered(sequence: Int64) throws {
-        guard outbox[sequence] != nil || store.isShared else { return }
+        guard state.outbox[sequence] != nil || store.isShared else { return }
         let delivered = try transact { tx -> OutboxEvent? in
-            guard var event = outbox[sequence], event.state != .delivered else { return nil }
+            guard var event = state.outbox[sequence], event.state != .delivered else { return nil }
             event.state = .delivered
             event.attempts += 1
             event.lastAttemptAt = now()
@@ -41,12 +27,7 @@ extension Monitor {
             return event
         }
         guard let event = delivered else { return }
-        if outbox[sequence]?.state == .parked { parkedCount -= 1 }
-        outbox[sequence] = nil
-        let key = event.booking.customerTitle
-        undelivered[key, default: 1] -= 1
-        if undelivered[key] == 0 { undelivered[key] = nil }
-        totals.delivered += 1
+        emit(state.apply(.event(event)))
         link.lastDeliveryAt = event.deliveredAt
         record(.delivery, "delivered: customer \(event.booking.customerId) «\(event.booking.title)»")
         publish(.delivered(bookingId: event.booking.id))
@@ -58,7 +39,7 @@ extension Monitor {
     /// A failed attempt. `park` keeps the event but stops retrying it until an operator asks.
     public func recordFailure(sequence: Int64, error: String, park: Bool) throws {
         let failed = try transact { tx -> OutboxEvent? in
-            guard var event = outbox[sequence], event.state == .pending else { return nil }
+            guard var event = state.outbox[sequence], event.state == .pending else { return nil }
             event.attempts += 1
             event.lastAttemptAt = now()
             event.lastError = error
@@ -67,8 +48,7 @@ extension Monitor {
             return event
         }
         guard let event = failed else { return }
-        outbox[sequence] = event
-        if park { parkedCount += 1 }
+        emit(state.apply(.event(event)))
         if park {
             record(.failure, "parked after \(event.attempts) attempts: customer \(event.booking.customerId) «\(event.booking.title)»: \(error)")
         }
@@ -80,9 +60,9 @@ extension Monitor {
     public func requeueParked(bookingId: String? = nil, key: IdempotencyKey? = nil) throws -> Int {
         let events = try transact { tx -> [OutboxEvent] in
             try checkIdempotency(key, tx)
-            var events = outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
+            var events = state.outbox.values.filter { $0.state == .parked && (bookingId == nil || $0.booking.id == bookingId) }
             if let bookingId, events.isEmpty {
-                guard outbox.values.contains(where: { $0.booking.id == bookingId }) else {
+                guard state.outbox.values.contains(where: { $0.booking.id == bookingId }) else {
                     throw MonitorError.unknownBooking(bookingId)
                 }
             }
@@ -91,11 +71,7 @@ extension Monitor {
             try rememberIdempotency(key, tx, body: Data("{\"requeued\":\(events.count)}".utf8))
             return events
         }
-        for event in events {
-            outbox[event.booking.sequence] = event
-            parkedCount -= 1
-            enqueuePending(event.booking.sequence)
-        }
+        for event in events { emit(state.apply(.event(event))) }
         record(.operatorAction, "requeued \(events.count) parked event(s)")
         publish(.requeued(count: events.count))
         return events.count
@@ -112,7 +88,7 @@ extension Monitor {
     }
 
     /// Nothing for this instance to deliver: no pending event, or another instance sends.
-    public var idleForDelivery: Bool { link.standby || outbox.count == parkedCount }
+    public var idleForDelivery: Bool { link.standby || state.outbox.count == state.parkedCount }
 
     /// A call to the Orchestrator got an answer. Returns true when that ends an outage.
     @discardableResult
@@ -142,17 +118,5 @@ extension Monitor {
         logger.warning("orchestrator unreachable: \(cause)")
         record(.failure, "orchestrator unreachable: \(cause)")
         publish(.linkChanged(updated))
-    }
-
-    /// Inserts a pending event's sequence into `pendingOrder`, keeping it ascending.
-    func enqueuePending(_ sequence: Int64) {
-        if pendingOrder.last.map({ $0 < sequence }) ?? true {
-            pendingOrder.append(sequence)
-            return
-        }
-        let position = pendingOrder[pendingHead...].partitioningIndex { $0 >= sequence }
-        if position == pendingOrder.endIndex || pendingOrder[position] != sequence {
-            pendingOrder.insert(sequence, at: position)
-        }
     }
 }

@@ -18,8 +18,9 @@ public enum MonitorError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The one owner of booking-monitor's state. Every change (a queue push, a switch-state, a key,
-/// a sweep, a delivery result) is a method here: it applies the booking rules, commits to the
-/// store in one transaction, then updates memory and publishes the change. The methods are
+/// a sweep, a delivery result) is a method here: it asks the rules (`BookingState.plan`), commits
+/// the writes to the store in one transaction, then applies the change to its `BookingState`
+/// and carries out what that returned (activity lines, published changes). The methods are
 /// synchronous, so each runs start to finish without interleaving with another.
 ///
 /// Memory is a copy of the store. With a shared store (several instances of one group on one
@@ -32,36 +33,15 @@ public actor Monitor {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let store: any Store
     let logger: Logger
-    let now: @Sendable () -> Date
+    /// The one clock: every time the monitor records or decides on comes from it.
+    public nonisolated let clock: any BookingClock
     let makeBookingId: @Sendable () -> String
 
-    var products: [Product]
-    /// Increases with every change to `products`: readers cache what they derive from them.
-    var productsVersion: UInt64 = 0
-    var indexById: [Int32: Int]
-    // Keyed by title bytes (`TitleKey`): the Orchestrator's «Йод» in NFC and in NFD are two titles.
-    var availableByTitle: [TitleKey: Set<Int32>]
-    var snapshot: QueueSnapshot
-    var queueIndex: [TitleKey: Int] = [:]
-    var carriedTitles: Set<TitleKey> = []
-    /// Carried titles by their normalized form, for the "near match" hint of titles not carried.
-    var nearTitles = NearTitles(carried: [])
-    /// Pending and parked events, keyed by booking sequence (booking order).
-    var outbox: [Int64: OutboxEvent]
-    /// Booking sequences of pending events, ascending; may hold stale entries (delivered or
-    /// parked since), skipped when read. Keeps `pendingEvents` O(limit) during a backlog.
-    var pendingOrder: [Int64] = []
-    var pendingHead = 0
-    var parkedCount = 0
-    /// The highest booking sequence known here: a higher one in a catch-up is a new booking.
-    var lastBookingSequence: Int64 = 0
+    /// Everything the rules decide on, as one value; changed only through `state.apply`.
+    var state: BookingState
     /// How many catch-ups with other instances memory has taken in: a plan made before a
     /// transaction still holds inside it while this is unchanged.
     var catchUps = 0
-    var undelivered: [CustomerTitle: Int]
-    var bookedFromSnapshot: Set<CustomerTitle>
-    var totals: Totals
-    var paused = false
     var link: LinkStatus
     var peers: [PeerInstance] = []
     var activity: [ActivityEntry] = []
@@ -85,64 +65,21 @@ public actor Monitor {
     var nextSubscriber = 0
 
     public init(store: any Store, group: String, orchestrator: String, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init,
+                clock: any BookingClock = SystemClock(),
                 makeBookingId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) throws {
         let loaded = try store.load()
         self.store = store
         self.group = group
         self.logger = logger
-        self.now = now
+        self.clock = clock
         self.makeBookingId = makeBookingId
-        self.products = loaded.products
-        self.indexById = [:]
-        self.availableByTitle = [:]
-        self.snapshot = loaded.snapshot
-        self.outbox = [:]
-        self.undelivered = [:]
-        self.bookedFromSnapshot = Set(loaded.deliveredFromCurrentSnapshot.map {
-            CustomerTitle(customerId: $0.customerId, title: $0.title)
-        })
-        self.totals = loaded.totals
+        self.state = BookingState(loaded: loaded)
         self.link = LinkStatus(orchestrator: orchestrator)
-        for event in loaded.outbox {
-            lastBookingSequence = max(lastBookingSequence, event.booking.sequence)
-            outbox[event.booking.sequence] = event
-            if event.state == .pending { pendingOrder.append(event.booking.sequence) } else { parkedCount += 1 }
-            undelivered[event.booking.customerTitle, default: 0] += 1
-            if event.booking.snapshotSequence == loaded.snapshot.sequence {
-                bookedFromSnapshot.insert(event.booking.customerTitle)
-            }
-        }
-        (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
-        nearTitles = NearTitles(carried: carriedTitles)
-        queueIndex = Self.queueIndexes(loaded.snapshot)
     }
 
     deinit { executor.stop() }
 
-    func reindex() {
-        (indexById, availableByTitle, carriedTitles) = Self.indexes(products)
-        nearTitles = NearTitles(carried: carriedTitles)
-        reindexQueues()
-    }
-
-    static func indexes(_ products: [Product])
-        -> (byId: [Int32: Int], availableByTitle: [TitleKey: Set<Int32>], titles: Set<TitleKey>) {
-        var available: [TitleKey: Set<Int32>] = [:]
-        for product in products where product.isAvailable {
-            available[TitleKey(product.title), default: []].insert(product.id)
-        }
-        return (Dictionary(uniqueKeysWithValues: products.enumerated().map { ($1.id, $0) }), available,
-                Set(products.map { TitleKey($0.title) }))
-    }
-
-    static func queueIndexes(_ snapshot: QueueSnapshot) -> [TitleKey: Int] {
-        Dictionary(snapshot.queues.enumerated().map { (TitleKey($1.title), $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    func reindexQueues() {
-        queueIndex = Self.queueIndexes(snapshot)
-    }
+    nonisolated func now() -> Date { clock.now() }
 
     // MARK: Commands
 
@@ -153,9 +90,9 @@ public actor Monitor {
         var merged: [Product] = []
         let (added, updated) = try transact { tx -> (Int, Int) in
             var added = 0, updated = 0
-            merged = products
+            merged = state.products
             for entry in catalog {
-                if let index = indexById[entry.id] {
+                if let index = state.indexById[entry.id] {
                     if !TitleKey.same(merged[index].title, entry.title)
                         || !merged[index].description.utf8.elementsEqual(entry.description.utf8) {
                         merged[index].title = entry.title
@@ -171,9 +108,7 @@ public actor Monitor {
             return (added, updated)
         }
         guard added + updated > 0 else { return (0, 0) }
-        products = merged.sorted { $0.id < $1.id }
-        productsVersion += 1
-        reindex()
+        emit(state.apply(.catalog(merged)))
         book(titles: nil)
         return (added, updated)
     }
@@ -183,64 +118,50 @@ public actor Monitor {
     @discardableResult
     public func setAvailability(productId: Int32, isAvailable: Bool, by actor: String = "api",
                                 key: IdempotencyKey? = nil) throws -> Product {
-        if !store.isShared, key == nil, let index = indexById[productId], products[index].isAvailable == isAvailable {
-            return products[index]  // nothing to write (a shared store must look at the truth first)
+        if !store.isShared, key == nil, let product = state.product(id: productId), product.isAvailable == isAvailable {
+            return product  // nothing to write (a shared store must look at the truth first)
         }
         let changed = try transact { tx -> (Product, [(Booking, Product)])? in
             try checkIdempotency(key, tx)
-            guard let index = indexById[productId] else { throw MonitorError.unknownProduct(productId) }
-            var product = products[index]
+            guard var product = state.product(id: productId) else { throw MonitorError.unknownProduct(productId) }
             // A key is remembered with a no-op too: its retry must stay a no-op.
             try rememberIdempotency(key, tx)
             guard product.isAvailable != isAvailable else { return nil }
             product.isAvailable = isAvailable
             if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
-            let plan = isAvailable ? plan(titles: [TitleKey(product.title)], extraAvailable: product) : []
+            let plan = isAvailable ? state.plan(titles: [TitleKey(product.title)], extraAvailable: product) : []
             try tx.update(product)
             return (product, try write(plan, tx, extraAvailable: product))
         }
-        guard let (product, bookings) = changed else { return products[indexById[productId]!] }
-        let index = indexById[productId]!
-        apply(product)
+        guard let (product, bookings) = changed else { return state.product(id: productId)! }
         record(.operatorAction, "\(actor): product \(productId) \(isAvailable ? "available" : "unavailable")")
-        publish(.productChanged(product))
+        emit(state.apply(.product(product)))
         applyBookings(bookings)
-        return products[index]
+        return state.product(id: productId)!
     }
 
     /// `POST set-queue`: replaces the queue snapshot and books what it allows at once.
     @discardableResult
     public func replaceQueues(_ queues: [CustomerQueue], key: IdempotencyKey? = nil) throws -> QueueSnapshot {
-        var previous: (QueueSnapshot, Set<CustomerTitle>)?
-        let bookings: [(Booking, Product)]
-        do {
-            bookings = try transact { tx in
-                try checkIdempotency(key, tx)
-                try rememberIdempotency(key, tx)
-                // After the catch-up: the sequence follows the last push to any instance.
-                previous = (snapshot, bookedFromSnapshot)
-                snapshot = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
-                bookedFromSnapshot = []
-                reindexQueues()
-                try tx.replaceSnapshot(snapshot)
-                return try write(plan(titles: nil, extraAvailable: nil), tx, extraAvailable: nil)
-            }
-        } catch {
-            if let previous {
-                (snapshot, bookedFromSnapshot) = previous
-                reindexQueues()
-            }
-            throw error
+        // Decided on a copy of the state taken after the catch-up: a failed commit leaves
+        // `state` as it was, with nothing to roll back.
+        let (next, effects, bookings) = try transact { tx in
+            try checkIdempotency(key, tx)
+            try rememberIdempotency(key, tx)
+            var next = state
+            // After the catch-up: the sequence follows the last push to any instance.
+            let effects = next.apply(.queuePush(QueueSnapshot(sequence: state.snapshot.sequence + 1, receivedAt: now(),
+                                                              queues: queues)))
+            try tx.replaceSnapshot(next.snapshot)
+            return (next, effects, try write(next.plan(titles: nil), tx, extraAvailable: nil, snapshot: next.snapshot.sequence))
         }
-        let next = snapshot
+        state = next
         refusals.outstanding = false
-        totals.queuePushes += 1
         BookingMetrics.queuePushes.increment()
         BookingMetrics.lastQueuePush.record(now().timeIntervalSince1970)
-        record(.queue, Self.describePush(next))
-        publish(.queuesReplaced(next))
+        emit(effects)
         applyBookings(bookings)
-        return next
+        return state.snapshot
     }
 
     /// The safety sweep: books whatever the rules allow now.
@@ -258,26 +179,23 @@ public actor Monitor {
     }
 
     public func setPaused(_ paused: Bool) {
-        guard self.paused != paused else { return }
-        self.paused = paused
-        record(.operatorAction, paused ? "checker paused" : "checker resumed")
-        publish(.pausedChanged(paused))
+        guard state.paused != paused else { return }
+        emit(state.apply(.paused(paused)))
         if !paused { book(titles: nil) }
     }
 
-    public var isPaused: Bool { paused }
+    public var isPaused: Bool { state.paused }
 
     // MARK: Booking
 
     func book(titles: Set<TitleKey>?) {
-        let planned = plan(titles: titles, extraAvailable: nil)
+        let planned = state.plan(titles: titles)
         guard !planned.isEmpty else { return }
         let before = catchUps
         do {
             let bookings = try transact { tx in
                 // Plan again only if the transaction brought other instances' changes.
-                try write(catchUps == before ? planned : plan(titles: titles, extraAvailable: nil), tx,
-                          extraAvailable: nil)
+                try write(catchUps == before ? planned : state.plan(titles: titles), tx, extraAvailable: nil)
             }
             applyBookings(bookings)
         } catch {
@@ -286,102 +204,84 @@ public actor Monitor {
         }
     }
 
-    /// What the rules allow now, for `titles` (nil: every title). `extraAvailable` is a product
-    /// about to become available in the same transaction.
-    func plan(titles: Set<TitleKey>?, extraAvailable: Product?) -> [PlannedBooking] {
-        guard !paused else { return [] }
-        var available: [Product] = []
-        for title in titles ?? Set(availableByTitle.keys) {
-            for id in availableByTitle[title] ?? [] { available.append(products[indexById[id]!]) }
-        }
-        if let extra = extraAvailable, !(availableByTitle[TitleKey(extra.title)]?.contains(extra.id) ?? false) {
-            available.append(extra)
-        }
-        guard !available.isEmpty else { return [] }
-        let queues = titles.map { wanted in wanted.compactMap { queueIndex[$0].map { snapshot.queues[$0] } } }
-            ?? snapshot.queues
-        return BookingRules.plan(available: available, queues: queues) { customer in
-            bookedFromSnapshot.contains(customer) || undelivered[customer] != nil
-        }
-    }
-
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
     /// `applyBookings` only after the transaction commits.
-    func write(_ plan: [PlannedBooking], _ tx: any StoreTransaction,
-                       extraAvailable: Product?) throws -> [(Booking, Product)] {
+    func write(_ plan: [BookingDecision], _ tx: any StoreTransaction, extraAvailable: Product?,
+               snapshot: Int64? = nil) throws -> [(Booking, Product)] {
         let bookedAt = now()
+        let snapshotSequence = snapshot ?? state.snapshot.sequence
         var result: [(Booking, Product)] = []
         for planned in plan {
             let id = makeBookingId()
             let sequence = try tx.insertBooking(id: id, productId: planned.productId, title: planned.title,
                                                 customerId: planned.customerId, bookedAt: bookedAt,
-                                                snapshotSequence: snapshot.sequence)
-            var product = extraAvailable?.id == planned.productId ? extraAvailable! : products[indexById[planned.productId]!]
+                                                snapshotSequence: snapshotSequence)
+            var product = extraAvailable?.id == planned.productId ? extraAvailable! : state.product(id: planned.productId)!
             product.isAvailable = false
             product.bookedBy = planned.customerId
             product.bookedAt = bookedAt
             try tx.book(product)
             result.append((Booking(id: id, sequence: sequence, productId: planned.productId, title: planned.title,
                                    customerId: planned.customerId, bookedAt: bookedAt,
-                                   snapshotSequence: snapshot.sequence), product))
+                                   snapshotSequence: snapshotSequence), product))
         }
         return result
     }
 
     func applyBookings(_ bookings: [(Booking, Product)]) {
         for (booking, product) in bookings {
-            lastBookingSequence = max(lastBookingSequence, booking.sequence)
-            apply(product)
-            outbox[booking.sequence] = OutboxEvent(booking: booking)
-            pendingOrder.append(booking.sequence)
-            undelivered[booking.customerTitle, default: 0] += 1
-            bookedFromSnapshot.insert(booking.customerTitle)
-            totals.bookings += 1
+            let effects = state.apply(.booked(booking, product))
             BookingMetrics.bookings.increment()
             logger.info("booked product \(booking.productId) \"\(booking.title)\" for customer \(booking.customerId)",
                         metadata: ["booking": "\(booking.id)", "product": "\(booking.productId)",
                                    "customer": "\(booking.customerId)", "title": "\(booking.title)"])
-            record(.booking, "product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
-            publish(.booked(booking))
+            emit(effects)
         }
     }
 
-    func apply(_ product: Product) {
-        guard let index = indexById[product.id] else { return }
-        let old = products[index]
-        products[index] = product
-        productsVersion += 1
-        if old.isAvailable { availableByTitle[TitleKey(old.title)]?.remove(old.id) }
-        if product.isAvailable { availableByTitle[TitleKey(product.title), default: []].insert(product.id) }
-    }
-
-    static func describePush(_ snapshot: QueueSnapshot) -> String {
-        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
-        return "queue push #\(snapshot.sequence): \(counted(snapshot.queues.count, "title")), "
-            + counted(snapshot.customerCount, "customer")
+    /// Carries out what a transition returned: activity lines and published changes, in order.
+    func emit(_ effects: [BookingState.Effect]) {
+        for effect in effects {
+            switch effect {
+            case .record(let kind, let text): record(kind, text)
+            case .publish(let change): publish(change)
+            }
+        }
     }
 
     // MARK: Reading
 
     public func snapshotNow() -> MonitorSnapshot {
-        MonitorSnapshot(group: group, store: store.description, products: products, queues: snapshot,
-                        carriedTitles: carriedTitles, nearTitles: nearTitles,
-                        outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
-                        totals: totals, paused: paused, link: link,
+        MonitorSnapshot(group: group, store: store.description, products: state.products, queues: state.snapshot,
+                        carriedTitles: state.carriedTitles, nearTitles: state.nearTitles,
+                        outbox: state.outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
+                        totals: state.totals, paused: state.paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,
-                        refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage)
+                        refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage,
+                        blocks: state.blocks)
     }
 
-    public func allProducts() -> [Product] { products }
+    public func allProducts() -> [Product] { state.products }
 
     /// The products and their version, or only the version when the caller's copy (of
     /// `version`) is still current.
     public func products(ifChangedSince version: UInt64?) -> (version: UInt64, products: [Product]?) {
-        (productsVersion, version == productsVersion ? nil : products)
+        (state.productsVersion, version == state.productsVersion ? nil : state.products)
     }
-    public func currentTotals() -> Totals { totals }
-    public func queues() -> QueueSnapshot { snapshot }
-    public func product(id: Int32) -> Product? { indexById[id].map { products[$0] } }
+    public func currentTotals() -> Totals { state.totals }
+    public func queues() -> QueueSnapshot { state.snapshot }
+    public func product(id: Int32) -> Product? { state.product(id: id) }
+
+    /// Why `customer` has or has not a copy of `title` (`MonitorSnapshot.explain`).
+    public func explain(customer: Int32, title: String) -> CustomerExplanation {
+        snapshotNow().explain(customer: customer, title: title)
+    }
+
+    /// Who has product `id` since when, or why it is available and not booked; nil for a
+    /// product this group does not have.
+    public func explain(product id: Int32) -> ProductExplanation? {
+        snapshotNow().explain(product: id)
+    }
 
     // MARK: Change stream
 
@@ -445,8 +345,4 @@ extension Collection {
         }
         return low
     }
-}
-
-extension Booking {
-    var customerTitle: CustomerTitle { CustomerTitle(customerId: customerId, title: title) }
 }

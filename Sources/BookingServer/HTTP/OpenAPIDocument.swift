@@ -210,6 +210,51 @@ paths:
           $ref: "#/components/responses/ServerFault"
         "503":
           $ref: "#/components/responses/StoreUnavailable"
+  /administration/explain:
+    get:
+      operationId: explain
+      summary: Why a customer has or has not a copy of a title; who has a product, or why it is not booked.
+      description: >-
+        Ask either about a customer and a title (`customer` and `title`), or about a product
+        (`product`). The answer is made by the booking rules themselves, from the monitor's state
+        at the moment of the request.
+      tags: [operations]
+      parameters:
+        - name: customer
+          in: query
+          required: false
+          description: A customer id; with `title`.
+          schema: {type: integer, format: int32}
+        - name: title
+          in: query
+          required: false
+          description: >-
+            A title, percent-encoded UTF-8; compared byte for byte, as the Orchestrator does
+            (a title equal only after NFC, trimming or case-folding is `title-not-carried`,
+            with `nearMatch`).
+          schema: {type: string, minLength: 1}
+        - name: product
+          in: query
+          required: false
+          description: A product id of this group; not with `customer` or `title`.
+          schema: {type: integer, format: int32}
+      responses:
+        "200":
+          description: The explanation.
+          content:
+            application/json; charset=utf-8:
+              schema:
+                oneOf:
+                  - $ref: "#/components/schemas/CustomerExplanation"
+                  - $ref: "#/components/schemas/ProductExplanation"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "404":
+          $ref: "#/components/responses/NotFound"
+        "500":
+          $ref: "#/components/responses/ServerFault"
   /administration/outbox/retry:
     post:
       operationId: retryParked
@@ -444,6 +489,67 @@ components:
         attempts: {type: integer}
         lastError: {type: string}
         lastAttemptAt: {type: string, format: date-time}
+    ExplainReason:
+      type: string
+      description: >-
+        `booked`: has a copy (product, time, event state). `no-copy-available`: every copy of
+        the title here is unavailable or booked. `waiting-behind`: copies are available but the
+        customers ahead take them. `event-pending`: an earlier booking's event for this title is
+        not delivered yet. `booked-from-this-snapshot`: already given a copy from the current
+        queue snapshot; the Orchestrator moves them on with its next push. `title-not-carried`:
+        no product of this group has this title. `not-queued`: not in the title's queue.
+        `paused`: the checker is paused.
+      enum: [booked, no-copy-available, waiting-behind, event-pending, booked-from-this-snapshot,
+             title-not-carried, not-queued, paused]
+    EventState:
+      type: string
+      enum: [pending, parked, delivered]
+    CustomerExplanation:
+      type: object
+      required: [customer, title, reason, detail, paused]
+      properties:
+        customer: {type: integer, format: int32}
+        title: {type: string}
+        reason: {$ref: "#/components/schemas/ExplainReason"}
+        detail: {type: string, description: One sentence for an operator.}
+        product: {type: integer, format: int32, description: "`booked`: their product; `event-pending`: the product whose event is outstanding; `paused`: the product they get on resuming."}
+        bookedAt: {type: string, format: date-time}
+        eventState: {$ref: "#/components/schemas/EventState"}
+        position: {type: integer, description: 1-based place in the title's queue.}
+        ahead: {type: integer, description: Queued customers ahead who are not skipped.}
+        copies: {type: integer, description: Products of this group with the title.}
+        available: {type: integer, description: Of those, available now.}
+        nearMatch: {type: string, description: "`title-not-carried`: the carried title equal to this one after NFC, trimming and case-folding."}
+        nearMatchDiffers: {type: string, description: "How they differ: `Unicode form`, `case`, `spacing`, or a list."}
+        paused: {type: boolean}
+    ProductExplanation:
+      type: object
+      required: [productId, title, status, sentence, queued, skipped, servedFirst, paused]
+      properties:
+        productId: {type: integer, format: int32}
+        title: {type: string}
+        status: {type: string, enum: [available, booked, unavailable]}
+        sentence: {type: string, description: One sentence for an operator.}
+        holder: {type: integer, format: int32, description: "`booked`: the customer who has it."}
+        since: {type: string, format: date-time}
+        eventState: {$ref: "#/components/schemas/EventState"}
+        queued: {type: integer, description: Customers in its title's queue.}
+        skipped:
+          type: array
+          description: Each queued customer the rules skip for its title, with the reason.
+          items:
+            type: object
+            required: [customer, reason]
+            properties:
+              customer: {type: integer, format: int32}
+              reason: {$ref: "#/components/schemas/ExplainReason"}
+        servedFirst:
+          type: array
+          description: Queued customers who get lower-numbered copies of the title first.
+          items: {type: integer, format: int32}
+        next: {type: integer, format: int32, description: The customer the rules give it to now (paused, or until the next sweep).}
+        nearQueue: {type: string, description: A queued title equal to the product's after normalization.}
+        paused: {type: boolean}
     Requeued:
       type: object
       required: [requeued]
@@ -467,7 +573,8 @@ components:
           type: string
           description: >-
             The field at fault: a JSON path such as `[0].customers[0].customerid`, a path
-            segment (`id`), a query parameter (`isAvailable`, `state`) or a header (`Authorization`,
+            segment (`id`), a query parameter (`isAvailable`, `state`, `customer`, `title`,
+            `product`) or a header (`Authorization`,
             `Idempotency-Key`).
         instance: {type: string, description: The request path.}
       example:
@@ -512,7 +619,7 @@ components:
           schema:
             $ref: "#/components/schemas/Problem"
     NotFound:
-      description: No such product in this group, or no such undelivered booking.
+      description: No such product in this group (`id`, `product`), or no such undelivered booking.
       content:
         application/problem+json:
           schema:

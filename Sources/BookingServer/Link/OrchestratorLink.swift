@@ -49,7 +49,7 @@ public final class OrchestratorLink: Service, Sendable {
     private let monitor: Monitor
     private let client: HTTPClient
     private let configuration: LinkConfiguration
-    private let clock: any LinkClock
+    private let clock: any BookingClock
     private let random: @Sendable () -> Double
     private let logger: Logger
     /// The resync waits for it: the Orchestrator's answering push must find us listening.
@@ -67,7 +67,7 @@ public final class OrchestratorLink: Service, Sendable {
 
     public init(monitor: Monitor, client: HTTPClient, configuration: LinkConfiguration,
                 senderRole: (any SenderRole)? = nil, readiness: Readiness? = nil,
-                clock: any LinkClock = SystemLinkClock(),
+                clock: any BookingClock = SystemClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 logger: Logger) {
         self.monitor = monitor

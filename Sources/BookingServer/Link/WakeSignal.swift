@@ -1,3 +1,4 @@
+import BookingCore
 import Foundation
 import Synchronization
 
@@ -26,7 +27,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns at `deadline`, on `fire()`, or when the task is cancelled.
-    func wait(until deadline: Date, clock: any LinkClock) async {
+    func wait(until deadline: Date, clock: any BookingClock) async {
         if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

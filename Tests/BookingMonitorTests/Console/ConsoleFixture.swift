@@ -24,10 +24,10 @@ enum ConsoleFixture {
     ]
 
     static func monitor(_ location: SQLiteStore.Location = .inMemory, catalog: [Product] = catalog,
-                        now: @escaping @Sendable () -> Date = { fixedNow }) async throws -> Monitor {
+                        clock: any BookingClock = FixedClock(fixedNow)) async throws -> Monitor {
         let ids = Mutex(0)
         let monitor = try Monitor(store: SQLiteStore(location), group: "east", orchestrator: "http://127.0.0.1:5012",
-                                  logger: logger, now: now,
+                                  logger: logger, clock: clock,
                                   makeBookingId: { ids.withLock { $0 += 1; return "booking-\($0)" } })
         try await monitor.applyCatalog(catalog)
         return monitor
@@ -55,7 +55,7 @@ enum ConsoleFixture {
     static func controller(_ monitor: Monitor, size: Size, color: Bool = true, ascii: Bool = false,
                            readonly: Bool = false) async -> ConsoleController {
         await ConsoleController(monitor: monitor, settings: settings(color: color, ascii: ascii, readonly: readonly),
-                                size: size, now: { fixedNow })
+                                size: size)
     }
 
     static func frame(_ monitor: Monitor, state: (inout ConsoleState) -> Void = { _ in }, size: Size,

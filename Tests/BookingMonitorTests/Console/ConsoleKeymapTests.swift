@@ -78,8 +78,7 @@ import Testing
         let monitor = try await ConsoleFixture.monitor(.file(workspace.database))
         let retries = Mutex(0)
         let controller = await ConsoleController(monitor: monitor, settings: ConsoleFixture.settings(readonly: true),
-                                                 size: Self.size, retryLink: { retries.withLock { $0 += 1 } },
-                                                 now: { ConsoleFixture.fixedNow })
+                                                 size: Self.size, retryLink: { retries.withLock { $0 += 1 } })
         for key in [Key.space, .character("a"), .character("u"), .character("p"), .character("r")] {
             await controller.press(key)
             #expect(controller.state.message?.kind == .error, "\(key)")
@@ -104,8 +103,7 @@ import Testing
         #expect(await monitor.snapshotNow().parkedCount == 1)
         let retries = Mutex(0)
         let controller = await ConsoleController(monitor: monitor, settings: ConsoleFixture.settings(), size: Self.size,
-                                                 retryLink: { retries.withLock { $0 += 1 } },
-                                                 now: { ConsoleFixture.fixedNow })
+                                                 retryLink: { retries.withLock { $0 += 1 } })
         #expect(controller.frame().lines[1].contains("0 pending, 1 parked"))
         await controller.press(.character("r"))
         #expect(retries.withLock { $0 } == 1)
@@ -205,14 +203,14 @@ import Testing
 
     @Test func messagesExpire() async throws {
         let monitor = try await ConsoleFixture.midDemo()
-        let clock = Mutex(ConsoleFixture.fixedNow)
+        let clock = ManualClock(at: ConsoleFixture.fixedNow)
         let controller = await ConsoleController(monitor: monitor, settings: ConsoleFixture.settings(), size: Self.size,
-                                                 now: { clock.withLock { $0 } })
+                                                 clock: clock)
         await controller.press(.character("p"))
         #expect(controller.frame().lines[28].contains("checker paused"))
         let expiry = try #require(controller.nextClockChange())
         #expect(expiry <= ConsoleFixture.fixedNow.addingTimeInterval(ConsoleState.messageLifetime))
-        clock.withLock { $0 = ConsoleFixture.fixedNow.addingTimeInterval(ConsoleState.messageLifetime + 0.1) }
+        clock.advance(by: ConsoleState.messageLifetime + 0.1)
         #expect(controller.expireMessage())
         #expect(!controller.frame().lines[28].contains("checker paused"))
     }

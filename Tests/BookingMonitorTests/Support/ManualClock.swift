@@ -1,10 +1,11 @@
+import BookingCore
 import BookingServer
 import Foundation
 import Synchronization
 
-/// A `LinkClock` that moves only when the test says so: backoff and the breaker's open period
+/// A `BookingClock` that moves only when the test says so: backoff and the breaker's open period
 /// become exact and instant.
-final class ManualClock: LinkClock {
+final class ManualClock: BookingClock {
     private struct Sleeper {
         var id: Int
         var deadline: Date
@@ -17,7 +18,11 @@ final class ManualClock: LinkClock {
         var nextId = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+
+    init(at start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        state = Mutex(State(now: start))
+    }
 
     func now() -> Date { state.withLock { $0.now } }
 

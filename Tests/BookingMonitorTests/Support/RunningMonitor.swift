@@ -15,26 +15,26 @@ struct RunningMonitor {
 
     static func with<T>(_ monitor: Monitor, orchestrator: String = "http://127.0.0.1:1",
                         configure: (inout LinkConfiguration) -> Void = { _ in },
-                        clock: any LinkClock = SystemLinkClock(),
+                        clock: (any BookingClock)? = nil,
                         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                         maxBody: Int = 64 << 20,
                         token: String? = nil, tokenReads: Bool = false,
                         server: (inout ServerConfiguration) -> Void = { _ in },
+                        sweepInterval: Double? = 1,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
         var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
         configuration.attemptTimeout = 2
         configuration.backoff = Backoff(base: 0.02, cap: 0.2)
         configure(&configuration)
-        let readiness = Readiness()
         var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0, maxBody: maxBody,
                                                       token: token, tokenReads: tokenReads)
         server(&serverConfiguration)
-        let link = OrchestratorLink(monitor: monitor, client: TestHTTP.client, configuration: configuration,
-                                    readiness: readiness, clock: clock, random: random, logger: quietLogger)
-        let server = HTTPServer.make(monitor: monitor, link: link,
-                                     configuration: serverConfiguration,
-                                     readiness: readiness, metrics: nil, logger: quietLogger)
-        let group = ServiceGroup(configuration: .init(services: [server, link], logger: quietLogger))
+        // The executable's wiring, sweeper included.
+        let wired = MonitorServices(monitor: monitor, client: TestHTTP.client, link: configuration,
+                                    server: serverConfiguration, sweepInterval: sweepInterval, clock: clock,
+                                    random: random, logger: quietLogger)
+        let link = wired.link, readiness = wired.readiness
+        let group = ServiceGroup(configuration: .init(services: wired.services, logger: quietLogger))
         let runner = Task { try await group.run() }
         defer { runner.cancel() }
         let deadline = Date().addingTimeInterval(20)

@@ -46,9 +46,9 @@ let testCatalog: [Product] = [
 ]
 
 func makeMonitor(_ location: SQLiteStore.Location, catalog: [Product] = testCatalog,
-                 now: @escaping @Sendable () -> Date = Date.init) async throws -> Monitor {
+                 clock: any BookingClock = SystemClock()) async throws -> Monitor {
     let monitor = try Monitor(store: SQLiteStore(location), group: "test", orchestrator: "http://127.0.0.1:1",
-                              logger: quietLogger, now: now)
+                              logger: quietLogger, clock: clock)
     try await monitor.applyCatalog(catalog)
     return monitor
 }
@@ -93,3 +93,13 @@ struct TestHTTP {
 
 import NIOHTTP1
 typealias NIOHTTP1Method = HTTPMethod
+
+extension BookingBlocks {
+    /// Blocks for these customers and titles by an undelivered booking from an older snapshot.
+    static func pending(_ customers: [CustomerTitle]) -> BookingBlocks {
+        BookingBlocks(bookings: customers.enumerated().map { index, key in
+            (Booking(id: "pending-\(index)", sequence: Int64(index + 1), productId: 0, title: key.title,
+                     customerId: key.customerId, bookedAt: Date(timeIntervalSince1970: 0), snapshotSequence: 0), false)
+        }, currentSnapshot: 1)
+    }
+}

@@ -97,9 +97,9 @@ struct StorePlace: Sendable {
 
     /// A monitor on a newly opened store (a restart when one ran before).
     func monitor(catalog: [Product]? = nil, group: String = "test",
-                 now: @escaping @Sendable () -> Date = Date.init) async throws -> Monitor {
+                 clock: any BookingClock = SystemClock()) async throws -> Monitor {
         let monitor = try Monitor(store: open(group: group), group: group, orchestrator: "http://127.0.0.1:1",
-                                  logger: quietLogger, now: now)
+                                  logger: quietLogger, clock: clock)
         if let catalog { try await monitor.applyCatalog(catalog) }
         return monitor
     }
