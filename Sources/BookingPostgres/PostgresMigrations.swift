@@ -1,3 +1,4 @@
+import BookingCore
 import PostgresNIO
 
 /// The schema of a shared store. The first migration is SQLite's v1 (`Migrations` in
@@ -86,6 +87,7 @@ enum PostgresMigrations {
             // is checked against.
             "ALTER TABLE group_state ADD COLUMN sender_epoch BIGINT NOT NULL DEFAULT 0",
         ]),
+        ("v4: history", HistoryTable.postgres.map { PostgresQuery(unsafeSQL: $0) }),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

@@ -30,6 +30,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// The group version this process's memory reflects.
     private let seen = NIOLockedValueBox<Int64>(0)
     public let timeouts: SharedStoreTimeouts
+    /// This process's name among the group's instances: written with each history entry.
+    public let instanceName: String
+    public var instance: String? { instanceName }
+    public let historyRetention: HistoryRetention
 
     /// Fencing of delivery marks. `.none` until a sender role is in play (a store used without
     /// `SharedGroup`); then the epoch this instance took the role at, or nil after it lost it.
@@ -41,8 +45,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Connects, migrates, and checks the database serves `group`. `instance` names this
     /// process to the others (PostgreSQL's application_name).
     public init(url: PostgresURL, group: String, instance: String, timeouts: SharedStoreTimeouts = SharedStoreTimeouts(),
-                logger: Logger) throws {
+                history: HistoryRetention = .standard, logger: Logger) throws {
         self.url = url
+        self.instanceName = instance
+        self.historyRetention = history
         self.group = group
         self.logger = logger
         self.timeouts = timeouts
@@ -93,8 +99,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     \(unescaped: Self.eventColumns) WHERE o.state = 'delivered' AND b.snapshot_sequence = \(snapshot.sequence)
                     """).map { try Self.event($0).booking }
                 seen.withLockedValue { $0 = state.version }
+                var recent = HistoryQuery(limit: StoreLoaded.recentHistoryLimit)
+                recent.withoutAttempts = true
                 return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
-                                   deliveredFromCurrentSnapshot: delivered, totals: state.totals)
+                                   deliveredFromCurrentSnapshot: delivered, totals: state.totals,
+                                   recentHistory: try Self.history(session, recent))
             }
         }
     }
@@ -118,6 +127,30 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 rows = try session.rows("\(unescaped: Self.eventColumns) ORDER BY b.sequence LIMIT \(limit)")
             }
             return try rows.map(Self.event)
+        }
+    }
+
+    public func history(_ query: HistoryQuery) throws -> [HistoryEntry] {
+        try writer.with { session in try Self.history(session, query) }
+    }
+
+    private static func history(_ session: BlockingConnection.Session, _ query: HistoryQuery) throws -> [HistoryEntry] {
+        let (sql, binds) = query.select { "$\($0)" }
+        var bindings = PostgresBindings()
+        for bind in binds {
+            switch bind {
+            case .int(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .real(let value): bindings.append(value)
+            }
+        }
+        return try session.rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).map { row in
+            let (sequence, at, kind, source, instance, productId, customerId, title, bookingId, summary, detail) =
+                try row.decode((Int64, Double, String, String?, String?, Int32?, Int32?, String?, String?, String, String?).self)
+            return HistoryEntry(sequence: sequence, time: Date(timeIntervalSince1970: at),
+                                kind: HistoryEntry.Kind(rawValue: kind) ?? .product, source: source, instance: instance,
+                                productId: productId, customerId: customerId, title: title, bookingId: bookingId,
+                                summary: summary, detail: detail)
         }
     }
 
@@ -145,7 +178,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 let state = try GroupState(session, forUpdate: true)
                 if let delta = try catchUp(session, state: state) { apply(delta) }
                 let transaction = Transaction(session: session, version: state.version + 1,
-                                              fence: fence.withLockedValue { $0 })
+                                              fence: fence.withLockedValue { $0 }, instance: instanceName,
+                                              retention: historyRetention)
                 let result = try body(transaction)
                 if transaction.wrote {
                     try session.query("""
@@ -173,17 +207,22 @@ public final class PostgresStore: Store, @unchecked Sendable {
         var delivered = 0
         var queuePushes: Int64 = 0
         let fence: Fence
+        let instance: String
+        let retention: HistoryRetention
 
-        init(session: BlockingConnection.Session, version: Int64, fence: Fence) {
+        init(session: BlockingConnection.Session, version: Int64, fence: Fence, instance: String,
+             retention: HistoryRetention) {
             self.session = session
             self.version = version
             self.fence = fence
+            self.instance = instance
+            self.retention = retention
         }
 
-        func upsertCatalog(_ products: [Product]) throws {
+        func upsertCatalog(_ products: [Product], at time: Date) throws {
             guard !products.isEmpty else { return }
             wrote = true
-            try session.query("""
+            let result = try session.query("""
                 INSERT INTO product (id, title, description, is_available, changed_version)
                 SELECT id, title, description, is_available, \(version)
                 FROM unnest(\(products.map(\.id))::int4[], \(products.map(\.title))::text[],
@@ -193,15 +232,24 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     changed_version = excluded.changed_version
                 WHERE product.title <> excluded.title OR product.description <> excluded.description
                 """)
+            let changed = result.metadata.rows ?? 0
+            if changed > 0 { try appendHistory(.catalog(products: products.count, changed: changed, at: time)) }
         }
 
-        func update(_ product: Product) throws {
+        func update(_ product: Product, source: String, at time: Date) throws {
             wrote = true
+            // The row as it was, locked: a release is a booked copy made available.
+            let before = try session.rows("""
+                SELECT is_available, booked_by FROM product WHERE id = \(product.id) FOR UPDATE
+                """).first.map { try $0.decode((Bool, Int32?).self) }
             try session.query("""
                 UPDATE product SET is_available = \(product.isAvailable), booked_by = \(product.bookedBy),
                     booked_at = \(product.bookedAt?.timeIntervalSince1970), changed_version = \(version)
                 WHERE id = \(product.id)
                 """)
+            guard let (wasAvailable, bookedBy) = before else { return }
+            try appendHistory(.flip(product, source: source,
+                                    releasedFrom: !wasAvailable && product.isAvailable ? bookedBy : nil, at: time))
         }
 
         func book(_ product: Product) throws {
@@ -214,7 +262,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
             guard result.metadata.rows == 1 else { throw StoreError.notAvailable(productId: product.id) }
         }
 
-        func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
+        func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws {
             wrote = true
             queuePushes = max(queuePushes, snapshot.sequence)
             try session.query("""
@@ -224,10 +272,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, received_at = excluded.received_at,
                     body = excluded.body, changed_version = excluded.changed_version
                 """)
+            try appendHistory(.push(snapshot, source: source))
         }
 
         func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
-                           bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
+                           bookedAt: Date, snapshotSequence: Int64, trail: String?) throws -> Int64 {
             wrote = true
             bookings += 1
             let rows = try session.rows("""
@@ -241,10 +290,13 @@ public final class PostgresStore: Store, @unchecked Sendable {
             guard let sequence = try rows.first?.decode(Int64.self) else {
                 throw StoreError.failed("inserting booking \(id) returned no sequence")
             }
+            try appendHistory(.booking(Booking(id: id, sequence: sequence, productId: productId, title: title,
+                                               customerId: customerId, bookedAt: bookedAt,
+                                               snapshotSequence: snapshotSequence), trail: trail))
             return sequence
         }
 
-        func updateOutbox(_ event: OutboxEvent) throws {
+        func updateOutbox(_ event: OutboxEvent, at time: Date) throws {
             wrote = true
             if event.state == .delivered { delivered += 1 }
             var epoch: Int64?? = .none
@@ -259,6 +311,24 @@ public final class PostgresStore: Store, @unchecked Sendable {
             if epoch != nil, result.metadata.rows == 0 {
                 throw StoreError.failed("not the sender any more (another instance took the role): delivery of booking \(event.booking.id) not recorded; the sender sends it again with the same key")
             }
+            try appendHistory(.outbox(event, at: time))
+        }
+
+        func appendHistory(_ entry: HistoryEntry) throws {
+            wrote = true
+            try session.query("""
+                INSERT INTO history (at, kind, source, instance, product_id, customer_id, title, booking_id, summary, detail)
+                VALUES (\(entry.time.timeIntervalSince1970), \(entry.kind.rawValue), \(entry.source), \(instance),
+                        \(entry.productId), \(entry.customerId), \(entry.title), \(entry.bookingId), \(entry.summary),
+                        \(entry.detail))
+                """)
+        }
+
+        func pruneHistory(now: Date) throws {
+            try session.query("DELETE FROM history WHERE at < \(retention.cutoff(now: now).timeIntervalSince1970)")
+            try session.query("""
+                DELETE FROM history WHERE sequence <= (SELECT max(sequence) FROM history) - \(Int64(retention.rows))
+                """)
         }
 
         func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {

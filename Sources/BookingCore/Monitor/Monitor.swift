@@ -77,6 +77,7 @@ public actor Monitor {
     var lastStoreOutage: TimeInterval?
     var refusals = PushRefusals()
     var lastIdempotencyPrune = Date.distantPast
+    var lastHistoryPrune = Date.distantPast
     private static let activityLimit = 500
 
     var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
@@ -102,6 +103,7 @@ public actor Monitor {
         })
         self.totals = loaded.totals
         self.link = LinkStatus(orchestrator: orchestrator)
+        self.activity = loaded.recentHistory.reversed().map { $0.activity(here: store.instance) }
         for event in loaded.outbox {
             lastBookingSequence = max(lastBookingSequence, event.booking.sequence)
             outbox[event.booking.sequence] = event
@@ -165,7 +167,7 @@ public actor Monitor {
                     added += 1
                 }
             }
-            if added + updated > 0 { try tx.upsertCatalog(catalog) }
+            if added + updated > 0 { try tx.upsertCatalog(catalog, at: now()) }
             return (added, updated)
         }
         guard added + updated > 0 else { return (0, 0) }
@@ -194,7 +196,7 @@ public actor Monitor {
             product.isAvailable = isAvailable
             if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
             let plan = isAvailable ? plan(titles: [TitleKey(product.title)], extraAvailable: product) : []
-            try tx.update(product)
+            try tx.update(product, source: actor, at: now())
             return (product, try write(plan, tx, extraAvailable: product))
         }
         guard let (product, bookings) = changed else { return products[indexById[productId]!] }
@@ -220,7 +222,7 @@ public actor Monitor {
                 snapshot = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
                 bookedFromSnapshot = []
                 reindexQueues()
-                try tx.replaceSnapshot(snapshot)
+                try tx.replaceSnapshot(snapshot, source: "set-queue")
                 return try write(plan(titles: nil, extraAvailable: nil), tx, extraAvailable: nil)
             }
         } catch {
@@ -248,12 +250,13 @@ public actor Monitor {
             try? transact { _ in }
         }
         book(titles: nil)
-        pruneIdempotency()
+        pruneExpired()
     }
 
     public func setPaused(_ paused: Bool) {
         guard self.paused != paused else { return }
         self.paused = paused
+        try? transact { tx in try tx.appendHistory(.paused(paused, at: now())) }
         record(.operatorAction, paused ? "checker paused" : "checker resumed")
         publish(.pausedChanged(paused))
         if !paused { book(titles: nil) }
@@ -309,7 +312,7 @@ public actor Monitor {
             let id = makeBookingId()
             let sequence = try tx.insertBooking(id: id, productId: planned.productId, title: planned.title,
                                                 customerId: planned.customerId, bookedAt: bookedAt,
-                                                snapshotSequence: snapshot.sequence)
+                                                snapshotSequence: snapshot.sequence, trail: bookingTrail(planned))
             var product = extraAvailable?.id == planned.productId ? extraAvailable! : products[indexById[planned.productId]!]
             product.isAvailable = false
             product.bookedBy = planned.customerId
