@@ -85,7 +85,7 @@ extension Monitor {
         if added || retitled { reindex() }
         if let next = delta.snapshot {
             snapshot = next
-            bookedFromSnapshot = []
+            blocks.snapshotReplaced()
             reindexQueues()
             record(.queue, "peer: " + Self.describePush(next))
             publish(.queuesReplaced(next))
@@ -94,24 +94,23 @@ extension Monitor {
         for event in delta.events {
             let booking = event.booking
             let sequence = booking.sequence
-            if booking.snapshotSequence == snapshot.sequence { bookedFromSnapshot.insert(booking.customerTitle) }
             if sequence > lastBookingSequence {
                 lastBookingSequence = sequence
                 record(.booking, "peer: product \(booking.productId) → customer \(booking.customerId) «\(booking.title)»")
                 publish(.booked(booking))
             }
             let known = outbox[sequence]
+            // A known event's booking blocks already; a new undelivered one blocks by both clauses.
+            blocks.add(booking, delivered: known != nil || event.state == .delivered, currentSnapshot: snapshot.sequence)
             if known?.state == .parked { parkedCount -= 1 }
             switch event.state {
             case .delivered:
                 guard known != nil else { continue }
                 outbox[sequence] = nil
                 record(.delivery, "peer: delivered: customer \(booking.customerId) «\(booking.title)»")
-                undelivered[booking.customerTitle, default: 1] -= 1
-                if undelivered[booking.customerTitle] == 0 { undelivered[booking.customerTitle] = nil }
+                blocks.delivered(booking)
                 publish(.delivered(bookingId: booking.id))
             case .pending, .parked:
-                if known == nil { undelivered[booking.customerTitle, default: 0] += 1 }
                 if known?.state == .parked, event.state == .pending { requeued += 1 }
                 outbox[sequence] = event
                 if event.state == .parked { parkedCount += 1 } else { enqueuePending(sequence) }

@@ -43,9 +43,7 @@ extension Monitor {
         guard let event = delivered else { return }
         if outbox[sequence]?.state == .parked { parkedCount -= 1 }
         outbox[sequence] = nil
-        let key = event.booking.customerTitle
-        undelivered[key, default: 1] -= 1
-        if undelivered[key] == 0 { undelivered[key] = nil }
+        blocks.delivered(event.booking)
         totals.delivered += 1
         link.lastDeliveryAt = event.deliveredAt
         record(.delivery, "delivered: customer \(event.booking.customerId) «\(event.booking.title)»")

@@ -58,8 +58,8 @@ public actor Monitor {
     /// How many catch-ups with other instances memory has taken in: a plan made before a
     /// transaction still holds inside it while this is unchanged.
     var catchUps = 0
-    var undelivered: [CustomerTitle: Int]
-    var bookedFromSnapshot: Set<CustomerTitle>
+    /// Who the rules skip, and why (`BookingBlocks`: the one statement of that rule).
+    var blocks = BookingBlocks()
     var totals: Totals
     var paused = false
     var link: LinkStatus
@@ -97,10 +97,9 @@ public actor Monitor {
         self.availableByTitle = [:]
         self.snapshot = loaded.snapshot
         self.outbox = [:]
-        self.undelivered = [:]
-        self.bookedFromSnapshot = Set(loaded.deliveredFromCurrentSnapshot.map {
-            CustomerTitle(customerId: $0.customerId, title: $0.title)
-        })
+        for booking in loaded.deliveredFromCurrentSnapshot {
+            blocks.add(booking, delivered: true, currentSnapshot: loaded.snapshot.sequence)
+        }
         self.totals = loaded.totals
         self.link = LinkStatus(orchestrator: orchestrator)
         self.activity = loaded.recentHistory.reversed().map { $0.activity(here: store.instance) }
@@ -108,10 +107,7 @@ public actor Monitor {
             lastBookingSequence = max(lastBookingSequence, event.booking.sequence)
             outbox[event.booking.sequence] = event
             if event.state == .pending { pendingOrder.append(event.booking.sequence) } else { parkedCount += 1 }
-            undelivered[event.booking.customerTitle, default: 0] += 1
-            if event.booking.snapshotSequence == loaded.snapshot.sequence {
-                bookedFromSnapshot.insert(event.booking.customerTitle)
-            }
+            blocks.add(event.booking, delivered: false, currentSnapshot: loaded.snapshot.sequence)
         }
         (indexById, availableByTitle, carriedTitles) = Self.indexes(loaded.products)
         nearTitles = NearTitles(carried: carriedTitles)
@@ -211,23 +207,23 @@ public actor Monitor {
     /// `POST set-queue`: replaces the queue snapshot and books what it allows at once.
     @discardableResult
     public func replaceQueues(_ queues: [CustomerQueue], key: IdempotencyKey? = nil) throws -> QueueSnapshot {
-        var previous: (QueueSnapshot, Set<CustomerTitle>)?
+        var previous: (QueueSnapshot, BookingBlocks)?
         let bookings: [(Booking, Product)]
         do {
             bookings = try transact { tx in
                 try checkIdempotency(key, tx)
                 try rememberIdempotency(key, tx)
                 // After the catch-up: the sequence follows the last push to any instance.
-                previous = (snapshot, bookedFromSnapshot)
+                previous = (snapshot, blocks)
                 snapshot = QueueSnapshot(sequence: snapshot.sequence + 1, receivedAt: now(), queues: queues)
-                bookedFromSnapshot = []
+                blocks.snapshotReplaced()
                 reindexQueues()
                 try tx.replaceSnapshot(snapshot, source: "set-queue")
                 return try write(plan(titles: nil, extraAvailable: nil), tx, extraAvailable: nil)
             }
         } catch {
             if let previous {
-                (snapshot, bookedFromSnapshot) = previous
+                (snapshot, blocks) = previous
                 reindexQueues()
             }
             throw error
@@ -285,7 +281,7 @@ public actor Monitor {
 
     /// What the rules allow now, for `titles` (nil: every title). `extraAvailable` is a product
     /// about to become available in the same transaction.
-    func plan(titles: Set<TitleKey>?, extraAvailable: Product?) -> [PlannedBooking] {
+    func plan(titles: Set<TitleKey>?, extraAvailable: Product?) -> [BookingDecision] {
         guard !paused else { return [] }
         var available: [Product] = []
         for title in titles ?? Set(availableByTitle.keys) {
@@ -297,14 +293,12 @@ public actor Monitor {
         guard !available.isEmpty else { return [] }
         let queues = titles.map { wanted in wanted.compactMap { queueIndex[$0].map { snapshot.queues[$0] } } }
             ?? snapshot.queues
-        return BookingRules.plan(available: available, queues: queues) { customer in
-            bookedFromSnapshot.contains(customer) || undelivered[customer] != nil
-        }
+        return BookingRules.plan(available: available, queues: queues, skip: blocks.reason)
     }
 
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
     /// `applyBookings` only after the transaction commits.
-    func write(_ plan: [PlannedBooking], _ tx: any StoreTransaction,
+    func write(_ plan: [BookingDecision], _ tx: any StoreTransaction,
                        extraAvailable: Product?) throws -> [(Booking, Product)] {
         let bookedAt = now()
         var result: [(Booking, Product)] = []
@@ -331,8 +325,7 @@ public actor Monitor {
             apply(product)
             outbox[booking.sequence] = OutboxEvent(booking: booking)
             pendingOrder.append(booking.sequence)
-            undelivered[booking.customerTitle, default: 0] += 1
-            bookedFromSnapshot.insert(booking.customerTitle)
+            blocks.add(booking, delivered: false, currentSnapshot: snapshot.sequence)
             totals.bookings += 1
             BookingMetrics.bookings.increment()
             logger.info("booked product \(booking.productId) \"\(booking.title)\" for customer \(booking.customerId)",
@@ -366,7 +359,8 @@ public actor Monitor {
                         outbox: outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: totals, paused: paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,
-                        refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage)
+                        refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage,
+                        blocks: blocks)
     }
 
     public func allProducts() -> [Product] { products }
@@ -379,6 +373,17 @@ public actor Monitor {
     public func currentTotals() -> Totals { totals }
     public func queues() -> QueueSnapshot { snapshot }
     public func product(id: Int32) -> Product? { indexById[id].map { products[$0] } }
+
+    /// Why `customer` has or has not a copy of `title` (`MonitorSnapshot.explain`).
+    public func explain(customer: Int32, title: String) -> CustomerExplanation {
+        snapshotNow().explain(customer: customer, title: title)
+    }
+
+    /// Who has product `id` since when, or why it is available and not booked; nil for a
+    /// product this group does not have.
+    public func explain(product id: Int32) -> ProductExplanation? {
+        snapshotNow().explain(product: id)
+    }
 
     // MARK: Change stream
 

@@ -124,6 +124,33 @@ public struct MonitorSnapshot: Sendable {
     /// Set while the store fails.
     public var storeFailingSince: Date?
     public var lastStoreOutage: TimeInterval?
+    /// Who the booking rules skip, and why: what `explain` needs beyond the rest.
+    public var blocks = BookingBlocks()
+
+    /// A snapshot from values: render, policy and explanation tests build one without a monitor.
+    public init(group: String, store: String = "in-memory", products: [Product], queues: QueueSnapshot,
+                carriedTitles: Set<TitleKey>? = nil, nearTitles: NearTitles? = nil, outbox: [OutboxEvent] = [],
+                totals: Totals = Totals(), paused: Bool = false, link: LinkStatus = LinkStatus(orchestrator: ""),
+                activity: [ActivityEntry] = [], peers: [PeerInstance] = [], refusals: PushRefusals = PushRefusals(),
+                storeFailingSince: Date? = nil, lastStoreOutage: TimeInterval? = nil, blocks: BookingBlocks = BookingBlocks()) {
+        let carried = carriedTitles ?? Set(products.map { TitleKey($0.title) })
+        self.group = group
+        self.store = store
+        self.products = products
+        self.queues = queues
+        self.carriedTitles = carried
+        self.nearTitles = nearTitles ?? NearTitles(carried: carried)
+        self.outbox = outbox
+        self.totals = totals
+        self.paused = paused
+        self.link = link
+        self.activity = activity
+        self.peers = peers
+        self.refusals = refusals
+        self.storeFailingSince = storeFailingSince
+        self.lastStoreOutage = lastStoreOutage
+        self.blocks = blocks
+    }
 
     /// Whether a product of this group has exactly this title (its bytes).
     public func carries(_ title: String) -> Bool { carriedTitles.contains(TitleKey(title)) }

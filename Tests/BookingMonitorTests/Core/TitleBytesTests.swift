@@ -56,7 +56,7 @@ struct TitleBytesRulesTests {
             CustomerQueue(title: Titles.idiotSpace, customers: [3]),
             CustomerQueue(title: Titles.idiotUpper, customers: [4]),
         ]
-        let plan = BookingRules.plan(available: available, queues: queues, blocked: [])
+        let plan = BookingRules.plan(available: available, queues: queues, blocks: BookingBlocks())
         #expect(plan.map { Titles.booking($0.productId, $0.customerId, $0.title) }
                 == [Titles.booking(2, 2, Titles.nfd), Titles.booking(1, 1, Titles.nfc)])
     }
@@ -65,7 +65,7 @@ struct TitleBytesRulesTests {
     func blockedByBytes() {
         let available = [Product(id: 2, title: Titles.nfd, description: "", isAvailable: true)]
         let plan = BookingRules.plan(available: available, queues: [CustomerQueue(title: Titles.nfd, customers: [1])],
-                                     blocked: [CustomerTitle(customerId: 1, title: Titles.nfc)])
+                                     blocks: .pending([CustomerTitle(customerId: 1, title: Titles.nfc)]))
         #expect(plan.map { Titles.booking($0.productId, $0.customerId, $0.title) } == [Titles.booking(2, 1, Titles.nfd)])
     }
 }

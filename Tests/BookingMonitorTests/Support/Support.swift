@@ -93,3 +93,13 @@ struct TestHTTP {
 
 import NIOHTTP1
 typealias NIOHTTP1Method = HTTPMethod
+
+extension BookingBlocks {
+    /// Blocks for these customers and titles by an undelivered booking from an older snapshot.
+    static func pending(_ customers: [CustomerTitle]) -> BookingBlocks {
+        BookingBlocks(bookings: customers.enumerated().map { index, key in
+            (Booking(id: "pending-\(index)", sequence: Int64(index + 1), productId: 0, title: key.title,
+                     customerId: key.customerId, bookedAt: Date(timeIntervalSince1970: 0), snapshotSequence: 0), false)
+        }, currentSnapshot: 1)
+    }
+}
