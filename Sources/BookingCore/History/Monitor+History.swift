@@ -3,32 +3,14 @@ import Foundation
 /// The monitor's side of the history: what a booking records about who was ahead, pruning,
 /// and reading.
 extension Monitor {
-    /// Customers walked at most in front of a booked one: bounds the cost of a booking's trail
-    /// in a long queue.
-    static let trailWalk = 1000
-
-    /// Who was ahead of `planned`'s customer in its title's queue and not given this copy, and
-    /// why, as a JSON array (`[{"customer":7,"reason":"event-pending"}]`); nil when nobody was.
-    /// Each one was skipped by the rules (`event-pending`, `booked-from-this-snapshot`) or had
-    /// just been given an earlier copy in the same decision (`booked`). Called inside the
-    /// transaction, before memory is updated with its bookings.
-    func bookingTrail(_ planned: PlannedBooking) -> String? {
-        guard let index = queueIndex[TitleKey(planned.title)] else { return nil }
-        var entries: [String] = []
-        var walked = 0
-        for customer in snapshot.queues[index].customers {
-            if customer == planned.customerId { break }
-            walked += 1
-            if walked > Self.trailWalk {
-                entries.append("{\"more\":true}")
-                break
-            }
-            let key = CustomerTitle(customerId: customer, title: planned.title)
-            let reason = undelivered[key] != nil ? "event-pending"
-                : bookedFromSnapshot.contains(key) ? "booked-from-this-snapshot" : "booked"
-            entries.append("{\"customer\":\(customer),\"reason\":\"\(reason)\"}")
-        }
-        return entries.isEmpty ? nil : "[" + entries.joined(separator: ",") + "]"
+    /// The booking's reason trail for its history entry: who was ahead of the customer in the
+    /// title's queue and skipped by the rules, and why, as a JSON array
+    /// (`[{"customer":7,"reason":"event-pending"}]`); nil when nobody was. From the decision
+    /// itself (`BookingDecision.skipped`), so the history says what the rules decided.
+    func bookingTrail(_ decision: BookingDecision) -> String? {
+        guard !decision.skipped.isEmpty else { return nil }
+        return "[" + decision.skipped.map { "{\"customer\":\($0.customer),\"reason\":\"\($0.reason.rawValue)\"}" }
+            .joined(separator: ",") + "]"
     }
 
     /// From the sweep: forgets idempotency keys past their 24 hours (hourly) and history past
