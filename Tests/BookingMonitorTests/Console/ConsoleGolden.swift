@@ -68,7 +68,7 @@ enum Golden {
     │                                                                      ││                                              │
     └──────────────────────────────────────────────────────────────── 1/7 ─┘└──────────────────────────────────────── 1/6 ─┘
 
-     ↑↓  move  Tab  pane  Space  toggle  /  filter  p  pause  r  resend  ?  help  q  quit
+     ↑↓  move  Tab  pane  Space  toggle  /  filter  p  pause  r  resend  ?  help  q  quit  Enter  detail  c  customer
     """
 }
 
