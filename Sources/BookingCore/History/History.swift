@@ -217,7 +217,7 @@ extension HistoryEntry {
 }
 
 /// A small JSON object writer for history details: keys in insertion order, strings escaped.
-struct JSONObject {
+public struct JSONObject {
     enum Value {
         case string(String), int(Int64), bool(Bool), array([Value]), object(JSONObject)
         /// Already JSON.
@@ -247,7 +247,9 @@ struct JSONObject {
 
     var text: String { "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}" }
 
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal: quotes, backslashes and control characters escaped (also the
+    /// JSON log lines' quoting).
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
