@@ -9,7 +9,8 @@ struct HistoryRoutes<Context: RequestContext> {
     let monitor: Monitor
 
     func register(on router: Router<Context>) {
-        router.group("administration").get("history") { request, _ in
+        let admin = router.group("administration")
+        admin.get("history") { request, _ in
             let (query, csv) = try Self.parse(request)
             if let product = query.productId, await monitor.product(id: product) == nil {
                 throw Problem(.notFound, "no product with id \(product) in this group", field: "product")
