@@ -53,6 +53,15 @@ keys Escape
 
 keys / М а с т е р
 shot filter.png
+keys Escape
+
+# The views: a product's detail, a whole queue, a customer.
+keys j j j j j j Enter
+shot product.png
+keys Escape 2 Enter
+shot queue.png
+keys Escape c 1 0 2 Enter
+shot customer.png
 keys Escape q
 sleep 1
 

@@ -1,3 +1,4 @@
+import BookingCore
 import PostgresNIO
 
 /// The schema of a shared store. The first migration is SQLite's v1 (`Migrations` in
@@ -186,6 +187,16 @@ enum PostgresMigrations {
                         AS i (key TEXT, fingerprint TEXT, status INT, body TEXT, "at" DOUBLE PRECISION)
                     ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
                         body = excluded.body, created_at = excluded.created_at;
+                INSERT INTO history (at, kind, source, instance, product_id, customer_id, title, booking_id, summary, detail)
+                    SELECT h."at", h.kind, h.source, h.instance, h.product, h.customer, h.title, h.booking, h.summary, h.detail
+                    FROM jsonb_to_recordset(COALESCE(writes->'history', '[]'))
+                        AS h ("at" DOUBLE PRECISION, kind TEXT, source TEXT, instance TEXT, product INT, customer INT,
+                              title TEXT, booking TEXT, summary TEXT, detail TEXT);
+                IF writes ? 'pruneHistory' THEN
+                    DELETE FROM history WHERE at < (writes->'pruneHistory'->>'before')::DOUBLE PRECISION;
+                    DELETE FROM history WHERE sequence <= (SELECT max(sequence) FROM history)
+                        - (writes->'pruneHistory'->>'keepRows')::BIGINT;
+                END IF;
                 IF writes ? 'forgetBefore' THEN
                     DELETE FROM idempotency_key WHERE created_at < (writes->>'forgetBefore')::DOUBLE PRECISION;
                 END IF;
@@ -202,6 +213,7 @@ enum PostgresMigrations {
             $$
             """,
         ]),
+        ("v4: history", HistoryTable.postgres.map { PostgresQuery(unsafeSQL: $0) }),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

@@ -30,6 +30,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// The group version this process's memory reflects.
     private let seen = NIOLockedValueBox(Seen())
     public let timeouts: SharedStoreTimeouts
+    /// This process's name among the group's instances: written with each history entry.
+    public let instanceName: String
+    public var instance: String? { instanceName }
+    public let historyRetention: HistoryRetention
 
     /// Fencing of delivery marks. `.none` until a sender role is in play (a store used without
     /// `SharedGroup`); then the epoch this instance took the role at, or nil after it lost it.
@@ -41,8 +45,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Connects, migrates, and checks the database serves `group`. `instance` names this
     /// process to the others (PostgreSQL's application_name).
     public init(url: PostgresURL, group: String, instance: String, timeouts: SharedStoreTimeouts = SharedStoreTimeouts(),
-                logger: Logger) throws {
+                history: HistoryRetention = .standard, logger: Logger) throws {
         self.url = url
+        self.instanceName = instance
+        self.historyRetention = history
         self.group = group
         self.logger = logger
         self.timeouts = timeouts
@@ -93,8 +99,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     \(unescaped: Self.eventColumns) WHERE o.state = 'delivered' AND b.snapshot_sequence = \(snapshot.sequence)
                     """).map { try Self.event($0).booking }
                 seen.withLockedValue { $0 = Seen(version: state.version, lastSequence: state.lastSequence) }
+                var recent = HistoryQuery(limit: StoreLoaded.recentHistoryLimit)
+                recent.withoutAttempts = true
                 return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
-                                   deliveredFromCurrentSnapshot: delivered, totals: state.totals)
+                                   deliveredFromCurrentSnapshot: delivered, totals: state.totals,
+                                   recentHistory: try Self.history(session, recent))
             }
         }
     }
@@ -121,6 +130,30 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    public func history(_ query: HistoryQuery) throws -> [HistoryEntry] {
+        try writer.with { session in try Self.history(session, query) }
+    }
+
+    private static func history(_ session: BlockingConnection.Session, _ query: HistoryQuery) throws -> [HistoryEntry] {
+        let (sql, binds) = query.select { "$\($0)" }
+        var bindings = PostgresBindings()
+        for bind in binds {
+            switch bind {
+            case .int(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .real(let value): bindings.append(value)
+            }
+        }
+        return try session.rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).map { row in
+            let (sequence, at, kind, source, instance, productId, customerId, title, bookingId, summary, detail) =
+                try row.decode((Int64, Double, String, String?, String?, Int32?, Int32?, String?, String?, String, String?).self)
+            return HistoryEntry(sequence: sequence, time: Date(timeIntervalSince1970: at),
+                                kind: HistoryEntry.Kind(rawValue: kind) ?? .product, source: source, instance: instance,
+                                productId: productId, customerId: customerId, title: title, bookingId: bookingId,
+                                summary: summary, detail: detail)
+        }
+    }
+
     /// Statements sent on the writer's connection since the store opened: each is one round
     /// trip waited for (the bench and the round-trip test read it).
     public var statements: Int { writer.statements }
@@ -140,7 +173,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try writer.with { session in
             for _ in 0..<Self.optimisticAttempts {
                 let seen = self.seen.withLockedValue { $0 }
-                let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 })
+                let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 }, instance: instanceName,
+                                              retention: historyRetention)
                 let result = try body(transaction)
                 guard transaction.wrote else {
                     // Nothing to write; still one round trip, so a write says whether the store
@@ -176,7 +210,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 apply(delta)
             }
             let seen = self.seen.withLockedValue { $0 }
-            let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 })
+            let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 }, instance: instanceName,
+                                              retention: historyRetention)
             let result = try body(transaction)
             if transaction.wrote {
                 let rows = try transaction.commit(expected: seen.version)
@@ -214,9 +249,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
         private var snapshot: QueueSnapshot?
         var wrote: Bool { writes.isEmpty == false || snapshot != nil }
 
-        init(session: BlockingConnection.Session, seen: Seen, fence: Fence) {
+        let instance: String
+        let retention: HistoryRetention
+
+        init(session: BlockingConnection.Session, seen: Seen, fence: Fence, instance: String, retention: HistoryRetention) {
             self.session = session
             self.fence = fence
+            self.instance = instance
+            self.retention = retention
             lastSequence = seen.lastSequence
         }
 
@@ -232,6 +272,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 var fenced: Bool
             }
             struct Remember: Encodable { var key: String, fingerprint: String, status: Int, body: String, at: Double }
+            struct Entry: Encodable {
+                var at: Double, kind: String, source: String?, instance: String, product: Int32?, customer: Int32?
+                var title: String?, booking: String?, summary: String, detail: String?
+            }
+            struct Prune: Encodable { var before: Double, keepRows: Int64 }
             var catalog: [CatalogRow] = []
             var flips: [Flip] = []
             var books: [Book] = []
@@ -239,10 +284,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
             var outbox: [EventRow] = []
             var remember: [Remember] = []
             var forgetBefore: Double?
+            var history: [Entry] = []
+            var pruneHistory: Prune?
             var delivered = 0
             var isEmpty: Bool {
                 catalog.isEmpty && flips.isEmpty && books.isEmpty && bookings.isEmpty && outbox.isEmpty
-                    && remember.isEmpty && forgetBefore == nil
+                    && remember.isEmpty && forgetBefore == nil && history.isEmpty && pruneHistory == nil
             }
         }
 
@@ -259,15 +306,34 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 """)
         }
 
-        func upsertCatalog(_ products: [Product]) throws {
+        /// Counts first what the catalog changes (one read; a catalog is loaded rarely), for its
+        /// history entry.
+        func upsertCatalog(_ products: [Product], at time: Date) throws {
+            guard !products.isEmpty else { return }
             writes.catalog += products.map {
                 .init(id: $0.id, title: $0.title, description: $0.description, available: $0.isAvailable)
             }
+            let changed = try session.rows("""
+                SELECT CAST(count(*) AS BIGINT) FROM unnest(\(products.map(\.id))::int4[], \(products.map(\.title))::text[],
+                            \(products.map(\.description))::text[]) AS p (id, title, description)
+                LEFT JOIN product ON product.id = p.id
+                WHERE product.id IS NULL OR product.title <> p.title OR product.description <> p.description
+                """).first?.decode(Int64.self) ?? 0
+            if changed > 0 { try appendHistory(.catalog(products: products.count, changed: Int(changed), at: time)) }
         }
 
-        func update(_ product: Product) throws {
+        /// `was`: the product as memory has it, which is the truth when this transaction
+        /// commits (the version check), so a release needs no read.
+        func update(_ product: Product, was: Product?, source: String, at time: Date) throws {
             writes.flips.append(.init(id: product.id, available: product.isAvailable, by: product.bookedBy,
                                       at: product.bookedAt?.timeIntervalSince1970))
+            // Without `was`, the row is read (one round trip).
+            let before: (Bool, Int32?)? = try was.map { ($0.isAvailable, $0.bookedBy) } ?? session.rows("""
+                SELECT is_available, booked_by FROM product WHERE id = \(product.id)
+                """).first.map { try $0.decode((Bool, Int32?).self) }
+            guard let (wasAvailable, bookedBy) = before else { return }
+            try appendHistory(.flip(product, source: source,
+                                    releasedFrom: !wasAvailable && product.isAvailable ? bookedBy : nil, at: time))
         }
 
         /// Checked by the server when the writes are applied (SQLSTATE BM001 fails the whole
@@ -276,22 +342,26 @@ public final class PostgresStore: Store, @unchecked Sendable {
             writes.books.append(.init(id: product.id, by: product.bookedBy, at: product.bookedAt?.timeIntervalSince1970))
         }
 
-        func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
+        func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws {
             self.snapshot = snapshot
+            try appendHistory(.push(snapshot, source: source))
         }
 
         func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
-                           bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
+                           bookedAt: Date, snapshotSequence: Int64, trail: String?) throws -> Int64 {
             lastSequence += 1
             writes.bookings.append(.init(sequence: lastSequence, id: id, product: productId, title: title,
                                          customer: customerId, at: bookedAt.timeIntervalSince1970,
                                          snapshot: snapshotSequence))
+            try appendHistory(.booking(Booking(id: id, sequence: lastSequence, productId: productId, title: title,
+                                               customerId: customerId, bookedAt: bookedAt,
+                                               snapshotSequence: snapshotSequence), trail: trail))
             return lastSequence
         }
 
         /// A delivery mark is fenced once a sender role is in play: applied only while the
         /// group's `sender_epoch` is the one this instance took the role at (SQLSTATE BM002).
-        func updateOutbox(_ event: OutboxEvent) throws {
+        func updateOutbox(_ event: OutboxEvent, at time: Date) throws {
             var fenced = false
             if event.state == .delivered {
                 writes.delivered += 1
@@ -301,6 +371,19 @@ public final class PostgresStore: Store, @unchecked Sendable {
                                        attempts: event.attempts, error: event.lastError,
                                        attemptAt: event.lastAttemptAt?.timeIntervalSince1970,
                                        deliveredAt: event.deliveredAt?.timeIntervalSince1970, fenced: fenced))
+            try appendHistory(.outbox(event, at: time))
+        }
+
+        func appendHistory(_ entry: HistoryEntry) throws {
+            writes.history.append(.init(at: entry.time.timeIntervalSince1970, kind: entry.kind.rawValue, source: entry.source,
+                                        instance: instance, product: entry.productId, customer: entry.customerId,
+                                        title: entry.title, booking: entry.bookingId, summary: entry.summary,
+                                        detail: entry.detail))
+        }
+
+        func pruneHistory(now: Date) throws {
+            writes.pruneHistory = .init(before: retention.cutoff(now: now).timeIntervalSince1970,
+                                        keepRows: Int64(retention.rows))
         }
 
         func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {

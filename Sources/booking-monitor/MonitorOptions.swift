@@ -71,6 +71,14 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Seconds between safety sweeps (booking also happens at once on every change).")
     var sweepInterval: Double = 1
 
+    @Option(help: "Days the history of changes (GET /administration/history, the console's detail views) is kept; pruned by the sweep.")
+    var historyDays: Double = 30
+
+    @Option(help: "History entries kept at most; the oldest beyond are pruned by the sweep.")
+    var historyRows = 1_000_000
+
+    var historyRetention: HistoryRetention { HistoryRetention(days: historyDays, rows: historyRows) }
+
     @Option(help: "Largest accepted request body in bytes; larger ones get 413 (a 1M-entry push is about 23 MB).")
     var maxBody = 64 << 20
 
@@ -160,6 +168,10 @@ struct MonitorOptions: ParsableArguments {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
         guard sweepInterval > 0 else { throw ValidationError("--sweep-interval must be positive, got \(sweepInterval)") }
+        guard historyDays > 0, historyDays.isFinite else {
+            throw ValidationError("--history-days must be a positive number of days, got \(historyDays)")
+        }
+        guard historyRows > 0 else { throw ValidationError("--history-rows must be at least 1, got \(historyRows)") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive, got \(maxBody)") }
         guard attemptTimeout > 0 else { throw ValidationError("--attempt-timeout must be positive") }
         guard breakerThreshold > 0 else { throw ValidationError("--breaker-threshold must be at least 1") }

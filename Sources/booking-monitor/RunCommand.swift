@@ -194,7 +194,7 @@ enum Bootstrap {
         switch options.store {
         case .sqlite(let location):
             do {
-                let store = try SQLiteStore(location, fullSync: options.fullSync)
+                let store = try SQLiteStore(location, fullSync: options.fullSync, history: options.historyRetention)
                 var group = options.group
                 if exclusive {
                     try store.recordGroup(group)
@@ -208,7 +208,8 @@ enum Bootstrap {
         case .postgres(let url):
             do {
                 let store = try PostgresStore(url: url, group: options.group, instance: options.instanceName,
-                                              timeouts: options.sharedStoreTimeouts, logger: logger)
+                                              timeouts: options.sharedStoreTimeouts, history: options.historyRetention,
+                                              logger: logger)
                 monitor = try Monitor(store: store, group: options.group, orchestrator: options.orchestrator, logger: logger)
                 shared = SharedGroup(store: store, instance: options.instanceName, logger: logger)
             } catch StoreError.unreachable(let reason) {

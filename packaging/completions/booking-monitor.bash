@@ -188,7 +188,7 @@ _booking-monitor_run() {
     repeating_flags=()
     non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -215,6 +215,12 @@ _booking-monitor_run() {
         return
         ;;
     '--sweep-interval')
+        return
+        ;;
+    '--history-days')
+        return
+        ;;
+    '--history-rows')
         return
         ;;
     '--max-body')
@@ -276,7 +282,7 @@ _booking-monitor_demo() {
     repeating_flags=()
     non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --generators-off --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size --simulator-port --order-every --stock-every --customers --duration)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size --simulator-port --order-every --stock-every --customers --duration)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -303,6 +309,12 @@ _booking-monitor_demo() {
         return
         ;;
     '--sweep-interval')
+        return
+        ;;
+    '--history-days')
+        return
+        ;;
+    '--history-rows')
         return
         ;;
     '--max-body')

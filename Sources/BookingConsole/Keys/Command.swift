@@ -29,6 +29,10 @@ public enum Command: Sendable, Hashable {
     case toggleHelp
     /// The undelivered events and the Orchestrator's last answer to each, in full.
     case toggleOutbox
+    /// `Enter`: the selected product's detail, or the selected queue in full.
+    case open
+    /// `c`: asks for a customer id, then shows that customer.
+    case askCustomer
     case quit
 
     /// Commands `--readonly` turns off.

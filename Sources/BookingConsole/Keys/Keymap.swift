@@ -47,7 +47,7 @@ public struct Keymap: Sendable {
         Binding([.character("a")], .setAvailable, help: "make the selected product available (books it if queued)"),
         Binding([.character("u")], .setUnavailable, help: "make the selected product unavailable"),
         Binding([.character("/")], .startFilter, hint: "filter", help: "filter products by title or id (Enter keeps, Esc clears)"),
-        Binding([.escape], .clearFilter, help: "clear the filter, close help"),
+        Binding([.escape], .clearFilter, help: "go back from a view, clear the filter, close help"),
         Binding([.character("p")], .togglePause, hint: "pause", help: "pause or resume the booking checker"),
         Binding([.character("r")], .resend, hint: "resend", help: "resend pending and parked events now"),
         Binding([.character("o")], .toggleOutbox,
@@ -56,6 +56,11 @@ public struct Keymap: Sendable {
                 label: { _ in "?" }),
         Binding([.character("q"), .control("c")], .quit, hint: "quit", help: "quit (stops the monitor)",
                 label: { _ in "q/Ctrl-C" }),
+        // Last, so the narrowest footer keeps the keys above.
+        Binding([.enter], .open, hint: "detail",
+                help: "open the selected product's detail or the selected queue in full (Esc goes back)"),
+        Binding([.character("c")], .askCustomer, hint: "customer",
+                help: "show a customer: type the id, Enter (queues, bookings, events, why not)"),
     ])
 
     /// `booking-monitor demo`: the standard keys plus `d`, which turns the generators on or off.

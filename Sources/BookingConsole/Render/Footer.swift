@@ -17,6 +17,12 @@ struct Footer {
             x += grid.write(state.filter, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
             grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
             grid.write("   Enter keep  Esc clear", x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
+        } else if let typed = state.customerPrompt {
+            var x = rect.x
+            x += grid.write(" customer id: ", x: x, y: rect.y, style: Style(bold: true))
+            x += grid.write(typed, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
+            grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
+            grid.write("   Enter show  Esc cancel", x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
         } else if let confirmation = state.confirmation {
             grid.write(" " + confirmation.question, x: rect.x, y: rect.y, style: theme.error,
                        columns: rect.width, ellipsis: theme.ellipsis)
@@ -34,7 +40,14 @@ struct Footer {
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: 1)
         var x = rect.x
         let end = rect.x + rect.width
-        for (key, text) in keymap.hints(readonly: settings.readonly, ascii: settings.ascii) {
+        var hints = keymap.hints(readonly: settings.readonly, ascii: settings.ascii)
+        if let view = state.view {
+            // In a view the dashboard's keys wait: only these act.
+            hints = [("Esc", "back"), (settings.ascii ? "j/k" : "↑↓", "scroll"), ("PgDn", "page")]
+            if case .queue = view { hints.append(("Enter", "customer")) }
+            hints += [("c", "customer id"), ("?", "help"), ("q", "quit")]
+        }
+        for (key, text) in hints {
             let need = DisplayWidth.of(key) + DisplayWidth.of(text) + 3
             guard x + need <= end else { break }
             x += grid.write(" \(key) ", x: x, y: rect.y, style: theme.footerKey)

@@ -68,3 +68,15 @@ public struct Layout: Sendable, Hashable {
         max(0, rect(pane).inner.height - (pane == .products ? 1 : 0))
     }
 }
+
+/// Where a view (`Enter`, `c`) goes: the whole space of the three panes, in one box.
+public struct ViewLayout: Sendable, Hashable {
+    public var box: Rect
+
+    public init(size: Size) {
+        box = Rect(x: 0, y: Layout.headerRows, width: size.width, height: size.height - Layout.headerRows - 2)
+    }
+
+    /// Lines of content visible inside the box.
+    public var bodyRows: Int { box.inner.height }
+}

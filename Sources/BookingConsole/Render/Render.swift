@@ -14,9 +14,14 @@ public func render(_ model: ConsoleModel, _ state: ConsoleState, size: Size, set
     var state = state
     state.size = size
     Header(model: model, settings: settings, now: now).draw(into: &grid, layout.header)
-    ProductsPane(model: model, state: state, settings: settings).draw(into: &grid, layout.products)
-    QueuesPane(model: model, state: state, settings: settings).draw(into: &grid, layout.queues)
-    ActivityPane(model: model, state: state, settings: settings).draw(into: &grid, layout.activity)
+    if let view = state.view {
+        DetailView(content: model.content(for: view, timeZone: settings.timeZone, width: size.width), cursor: state.viewCursor,
+                   settings: settings).draw(into: &grid, ViewLayout(size: size).box)
+    } else {
+        ProductsPane(model: model, state: state, settings: settings).draw(into: &grid, layout.products)
+        QueuesPane(model: model, state: state, settings: settings).draw(into: &grid, layout.queues)
+        ActivityPane(model: model, state: state, settings: settings).draw(into: &grid, layout.activity)
+    }
     let footer = Footer(state: state, settings: settings, keymap: keymap, now: now)
     footer.drawMessage(into: &grid, layout.message)
     footer.drawHints(into: &grid, layout.footer)

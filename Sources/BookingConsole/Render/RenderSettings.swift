@@ -31,6 +31,14 @@ enum TimeText {
         return String(format: "%02d:%02d:%02d", day / 3600, day % 3600 / 60, day % 60)
     }
 
+    /// `12-01 10:20:30` in `zone`: history spans days.
+    static func date(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.month, .day], from: date)
+        return String(format: "%02d-%02d ", parts.month ?? 0, parts.day ?? 0) + time(date, in: zone)
+    }
+
     /// `45s`, `12m`, `3h`, `2d`.
     static func age(from date: Date, to now: Date) -> String {
         let s = max(0, Int(now.timeIntervalSince(date)))

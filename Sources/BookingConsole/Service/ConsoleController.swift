@@ -32,6 +32,25 @@ public final class ConsoleController {
     public func refresh() async {
         model.update(await monitor.snapshotNow())
         state.clamp(to: model)
+        loadViewHistory()
+    }
+
+    /// The open view's history from the store: a product's or a customer's, newest first.
+    private func loadViewHistory() {
+        var query: HistoryQuery
+        switch state.view {
+        case .product(let id): query = HistoryQuery(productId: id, limit: 500)
+        case .customer(let id): query = HistoryQuery(customerId: id, limit: 500)
+        case .queue, nil:
+            model.viewHistory = []
+            return
+        }
+        do {
+            model.viewHistory = try monitor.history(query)
+        } catch {
+            model.viewHistory = []
+            state.show("history not readable: \(error)", kind: .error, now: clock.now())
+        }
     }
 
     public func resize(_ size: Size) {
@@ -42,8 +61,10 @@ public final class ConsoleController {
     /// Handles one key; returns false when the key asks to quit.
     @discardableResult
     public func press(_ key: Key) async -> Bool {
+        let before = state.views
         let effect = state.handle(key, model: model, keymap: keymap, now: clock.now())
         syncFilter()
+        if state.views != before { loadViewHistory() }
         guard let effect else { return true }
         if effect == .quit { return false }
         await execute(effect)

@@ -22,6 +22,9 @@ public struct ConsoleModel: Sendable {
     /// title that did not change is the same string storage, so checking costs little.
     private var foldedTitles: [String] = []
     private var foldedFrom: [String] = []
+    /// The history of the product or customer the open view shows, newest first (read from
+    /// the store by the controller when the view opens and after each change).
+    public var viewHistory: [HistoryEntry] = []
 
     public init(snapshot: MonitorSnapshot, filter: String = "") {
         self.snapshot = snapshot

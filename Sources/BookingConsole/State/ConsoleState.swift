@@ -52,6 +52,16 @@ public enum Effect: Sendable, Hashable {
     case quit
 }
 
+/// A view that replaces the three panes (`Enter`, `c`); `Esc` goes back to the one before.
+public enum ConsoleView: Sendable, Hashable {
+    /// One product: every field, its booking and event, why it is (not) booked, its history.
+    case product(Int32)
+    /// One title's whole queue, each customer with its state and reason.
+    case queue(String)
+    /// One customer: place in every queue, what they got, pending events, why not, history.
+    case customer(Int32)
+}
+
 /// Everything the console remembers between frames that the monitor does not: focus,
 /// selection and scroll per pane, the filter, the message line, the help overlay.
 public struct ConsoleState: Sendable, Hashable {
@@ -67,6 +77,14 @@ public struct ConsoleState: Sendable, Hashable {
     /// A question on the message line that the next key answers (`y` carries the effect out).
     public var confirmation: Confirmation?
     public var readonly = false
+    /// The views opened over the dashboard, the current one last (empty: the dashboard).
+    public var views: [ConsoleView] = []
+    /// Selection and scroll of the current view (reset when one opens or closes).
+    public var viewCursor = Cursor()
+    /// The customer id being typed after `c`; nil when not asking.
+    public var customerPrompt: String?
+
+    public var view: ConsoleView? { views.last }
 
     public static let messageLifetime: TimeInterval = 4
 

@@ -6,6 +6,7 @@ extension ConsoleState {
     /// effect for the monitor to execute, if the key asks for one.
     public mutating func handle(_ key: Key, model: ConsoleModel, keymap: Keymap = .standard, now: Date) -> Effect? {
         if editingFilter { return editFilter(key, model: model) }
+        if customerPrompt != nil { return editCustomerPrompt(key, now: now) }
         if let confirmation {
             self.confirmation = nil
             if key == .character("y") || key == .character("Y") { return confirmation.effect }
@@ -25,7 +26,82 @@ extension ConsoleState {
             return nil
         }
         guard let command = keymap.command(for: key) else { return nil }
+        if view != nil { return applyInView(command, model: model, now: now) }
         return apply(command, model: model, now: now)
+    }
+
+    /// Inside a view: moving scrolls it (in a queue, moves the selected customer), `Enter` on
+    /// a queued customer opens that customer, `Esc` goes back, `c` asks for another customer,
+    /// `?` and `q` work as everywhere; keys that change state act on the dashboard only.
+    private mutating func applyInView(_ command: Command, model: ConsoleModel, now: Date) -> Effect? {
+        guard let view else { return nil }
+        let content = model.content(for: view, timeZone: .current, width: size.width)
+        let rows = max(1, ViewLayout(size: size).bodyRows)
+        switch command {
+        case .moveUp: moveView(by: -1, content, rows: rows)
+        case .moveDown: moveView(by: 1, content, rows: rows)
+        case .pageUp: moveView(by: -rows, content, rows: rows)
+        case .pageDown: moveView(by: rows, content, rows: rows)
+        case .top: moveView(by: -content.count, content, rows: rows)
+        case .bottom: moveView(by: content.count, content, rows: rows)
+        case .clearFilter: closeView()
+        case .open:
+            if let customer = content.customer(viewCursor.selected) { openView(.customer(customer)) }
+        case .askCustomer: customerPrompt = ""
+        case .toggleHelp: helpShown.toggle()
+        case .quit: return .quit
+        default:
+            show("Esc goes back to the dashboard first", kind: .error, now: now)
+        }
+        return nil
+    }
+
+    mutating func openView(_ view: ConsoleView) {
+        views.append(view)
+        viewCursor = Cursor()
+    }
+
+    mutating func closeView() {
+        views.removeLast()
+        viewCursor = Cursor()
+    }
+
+    /// A selectable view (a queue) moves its selection and keeps it on screen; the others
+    /// scroll their lines.
+    private mutating func moveView(by delta: Int, _ content: DetailContent, rows: Int) {
+        let count = content.count
+        if content.selectable {
+            viewCursor.selected = max(0, min(viewCursor.selected + delta, count - 1))
+            if viewCursor.selected < viewCursor.offset { viewCursor.offset = viewCursor.selected }
+            if viewCursor.selected >= viewCursor.offset + rows { viewCursor.offset = viewCursor.selected - rows + 1 }
+        } else {
+            viewCursor.offset = max(0, min(viewCursor.offset + delta, count - rows))
+            viewCursor.selected = viewCursor.offset
+        }
+    }
+
+    private mutating func editCustomerPrompt(_ key: Key, now: Date) -> Effect? {
+        let typed = customerPrompt ?? ""
+        switch key {
+        case .escape:
+            customerPrompt = nil
+        case .control("c"):
+            return .quit
+        case .backspace:
+            customerPrompt = String(typed.dropLast())
+        case .enter:
+            customerPrompt = nil
+            guard let id = Int32(typed.trimmingCharacters(in: .whitespaces)) else {
+                show("a customer id is a whole number, got \"\(typed)\"", kind: .error, now: now)
+                return nil
+            }
+            openView(.customer(id))
+        case .character(let c) where c.isASCII && c.isNumber || c == "-":
+            if typed.count < 11 { customerPrompt = typed + String(c) }
+        default:
+            break
+        }
+        return nil
     }
 
     /// Applies a command to the view; commands that change the monitor become effects.
@@ -56,6 +132,24 @@ extension ConsoleState {
         case .clearFilter:
             if !filter.isEmpty { setFilter("") }
         case .quit: return .quit
+        case .open:
+            switch focus {
+            case .products:
+                guard let product = model.product(at: cursor(.products).selected) else {
+                    show("no product selected", kind: .error, now: now)
+                    return nil
+                }
+                openView(.product(product.id))
+            case .queues:
+                guard model.snapshot.queues.queues.indices.contains(cursor(.queues).selected) else {
+                    show("no queue selected", kind: .error, now: now)
+                    return nil
+                }
+                openView(.queue(model.snapshot.queues.queues[cursor(.queues).selected].title))
+            case .activity:
+                show("Enter opens a product (press 1) or a queue (press 2)", kind: .error, now: now)
+            }
+        case .askCustomer: customerPrompt = ""
         case .togglePause: return .setPaused(!model.snapshot.paused)
         case .resend: return .resend
         case .toggleGenerators: return .toggleGenerators

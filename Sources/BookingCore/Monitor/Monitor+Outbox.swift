@@ -23,7 +23,7 @@ extension Monitor {
             event.lastAttemptAt = now()
             event.deliveredAt = event.lastAttemptAt
             event.lastError = nil
-            try tx.updateOutbox(event)
+            try tx.updateOutbox(event, at: now())
             return event
         }
         guard let event = delivered else { return }
@@ -44,7 +44,7 @@ extension Monitor {
             event.lastAttemptAt = now()
             event.lastError = error
             if park { event.state = .parked }
-            try tx.updateOutbox(event)
+            try tx.updateOutbox(event, at: now())
             return event
         }
         guard let event = failed else { return }
@@ -67,7 +67,7 @@ extension Monitor {
                 }
             }
             for index in events.indices { events[index].state = .pending; events[index].attempts = 0 }
-            for event in events { try tx.updateOutbox(event) }
+            for event in events { try tx.updateOutbox(event, at: now()) }
             try rememberIdempotency(key, tx, body: Data("{\"requeued\":\(events.count)}".utf8))
             return events
         }

@@ -59,6 +59,7 @@ public actor Monitor {
     var lastStoreProbe: Date?
     var refusals = PushRefusals()
     var lastIdempotencyPrune = Date.distantPast
+    var lastHistoryPrune = Date.distantPast
     private static let activityLimit = 500
 
     var subscribers: [Int: AsyncStream<MonitorChange>.Continuation] = [:]
@@ -75,6 +76,7 @@ public actor Monitor {
         self.makeBookingId = makeBookingId
         self.state = BookingState(loaded: loaded)
         self.link = LinkStatus(orchestrator: orchestrator)
+        self.activity = loaded.recentHistory.reversed().map { $0.activity(here: store.instance) }
     }
 
     deinit { executor.stop() }
@@ -104,7 +106,7 @@ public actor Monitor {
                     added += 1
                 }
             }
-            if added + updated > 0 { try tx.upsertCatalog(catalog) }
+            if added + updated > 0 { try tx.upsertCatalog(catalog, at: now()) }
             return (added, updated)
         }
         guard added + updated > 0 else { return (0, 0) }
@@ -130,7 +132,7 @@ public actor Monitor {
             product.isAvailable = isAvailable
             if isAvailable { product.bookedBy = nil; product.bookedAt = nil }
             let plan = isAvailable ? state.plan(titles: [TitleKey(product.title)], extraAvailable: product) : []
-            try tx.update(product)
+            try tx.update(product, was: state.product(id: productId), source: actor, at: now())
             return (product, try write(plan, tx, extraAvailable: product))
         }
         guard let (product, bookings) = changed else { return state.product(id: productId)! }
@@ -152,7 +154,7 @@ public actor Monitor {
             // After the catch-up: the sequence follows the last push to any instance.
             let effects = next.apply(.queuePush(QueueSnapshot(sequence: state.snapshot.sequence + 1, receivedAt: now(),
                                                               queues: queues)))
-            try tx.replaceSnapshot(next.snapshot)
+            try tx.replaceSnapshot(next.snapshot, source: "set-queue")
             return (next, effects, try write(next.plan(titles: nil), tx, extraAvailable: nil, snapshot: next.snapshot.sequence))
         }
         state = next
@@ -175,11 +177,12 @@ public actor Monitor {
             try? transact { _ in }
         }
         book(titles: nil)
-        pruneIdempotency()
+        pruneExpired()
     }
 
     public func setPaused(_ paused: Bool) {
         guard state.paused != paused else { return }
+        try? transact { tx in try tx.appendHistory(.paused(paused, at: now())) }
         emit(state.apply(.paused(paused)))
         if !paused { book(titles: nil) }
     }
@@ -215,7 +218,7 @@ public actor Monitor {
             let id = makeBookingId()
             let sequence = try tx.insertBooking(id: id, productId: planned.productId, title: planned.title,
                                                 customerId: planned.customerId, bookedAt: bookedAt,
-                                                snapshotSequence: snapshotSequence)
+                                                snapshotSequence: snapshotSequence, trail: bookingTrail(planned))
             var product = extraAvailable?.id == planned.productId ? extraAvailable! : state.product(id: planned.productId)!
             product.isAvailable = false
             product.bookedBy = planned.customerId

@@ -59,6 +59,9 @@ enum Migrations {
         migrator.registerMigration("v3: settings (the group the store is run for)") { db in
             try db.execute(sql: "CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v4: history") { db in
+            try db.execute(sql: HistoryTable.sqlite)
+        }
         return migrator
     }
 }

@@ -31,6 +31,15 @@ extension OutboxEvent: FetchableRecord {
     }
 }
 
+extension HistoryEntry: FetchableRecord {
+    public init(row: Row) {
+        self.init(sequence: row["sequence"], time: Date(timeIntervalSince1970: row["at"]),
+                  kind: Kind(rawValue: row["kind"]) ?? .product, source: row["source"], instance: row["instance"],
+                  productId: row["product_id"], customerId: row["customer_id"], title: row["title"],
+                  bookingId: row["booking_id"], summary: row["summary"], detail: row["detail"])
+    }
+}
+
 /// How a queue snapshot is kept in its BLOB: a compact binary form, `BMQ1`, then for each
 /// queue its title (length-prefixed UTF-8) and its customer ids (count-prefixed), all integers
 /// little-endian. A 1M-entry push is written in milliseconds, where JSONEncoder took most of a

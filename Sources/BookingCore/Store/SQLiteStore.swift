@@ -21,11 +21,13 @@ public final class SQLiteStore: Store {
 
     public let location: Location
     let writer: any DatabaseWriter
+    public let historyRetention: HistoryRetention
 
     public var description: String { location.description }
 
-    public init(_ location: Location, fullSync: Bool = false) throws {
+    public init(_ location: Location, fullSync: Bool = false, history: HistoryRetention = .standard) throws {
         self.location = location
+        self.historyRetention = history
         var configuration = Configuration()
         configuration.label = "booking-monitor"
         configuration.busyMode = .timeout(5)
@@ -78,8 +80,11 @@ public final class SQLiteStore: Store {
                 bookings: try Int.fetchOne(db, sql: "SELECT count(*) FROM booking") ?? 0,
                 delivered: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'delivered'") ?? 0,
                 queuePushes: Int(snapshot.sequence))
+            var recent = HistoryQuery(limit: StoreLoaded.recentHistoryLimit)
+            recent.withoutAttempts = true
             return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
-                          deliveredFromCurrentSnapshot: delivered, totals: totals)
+                               deliveredFromCurrentSnapshot: delivered, totals: totals,
+                               recentHistory: try Self.history(db, recent))
         }
     }
 
@@ -98,20 +103,25 @@ public final class SQLiteStore: Store {
 
     /// One instance owns the file (see `InstanceLock`): there is never anything to catch up with.
     public func write<T>(catchUp: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try writer.write { db in try body(Transaction(db: db)) }
+        try writer.write { db in try body(Transaction(db: db, retention: historyRetention)) }
     }
 
     struct Transaction: StoreTransaction {
         let db: Database
+        let retention: HistoryRetention
 
-        func upsertCatalog(_ products: [Product]) throws {
+        func upsertCatalog(_ products: [Product], at time: Date) throws {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO product (id, title, description, is_available) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, description = excluded.description
+                WHERE product.title IS NOT excluded.title OR product.description IS NOT excluded.description
                 """)
+            var changed = 0
             for product in products {
                 try statement.execute(arguments: [product.id, product.title, product.description, product.isAvailable])
+                changed += db.changesCount
             }
+            if changed > 0 { try appendHistory(.catalog(products: products.count, changed: changed, at: time)) }
         }
 
         func book(_ product: Product) throws {
@@ -121,25 +131,33 @@ public final class SQLiteStore: Store {
             guard db.changesCount == 1 else { throw StoreError.notAvailable(productId: product.id) }
         }
 
-        func update(_ product: Product) throws {
+        func update(_ product: Product, was: Product?, source: String, at time: Date) throws {
+            let before = try Row.fetchOne(db, sql: "SELECT is_available, booked_by FROM product WHERE id = ?",
+                                          arguments: [product.id])
+            let wasAvailable: Bool = before?["is_available"] ?? false
+            let bookedBy: Int32? = before?["booked_by"]
             let statement = try db.cachedStatement(sql: """
                 UPDATE product SET is_available = ?, booked_by = ?, booked_at = ? WHERE id = ?
                 """)
             try statement.execute(arguments: [product.isAvailable, product.bookedBy,
                                               product.bookedAt?.timeIntervalSince1970, product.id])
+            guard before != nil else { return }
+            try appendHistory(.flip(product, source: source,
+                                    releasedFrom: !wasAvailable && product.isAvailable ? bookedBy : nil, at: time))
         }
 
-        func replaceSnapshot(_ snapshot: QueueSnapshot) throws {
+        func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws {
             try db.execute(sql: """
                 INSERT INTO queue_snapshot (id, sequence, received_at, body) VALUES (1, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence,
                     received_at = excluded.received_at, body = excluded.body
                 """, arguments: [snapshot.sequence, snapshot.receivedAt?.timeIntervalSince1970,
                                  QueueCoding.encode(snapshot.queues)])
+            try appendHistory(.push(snapshot, source: source))
         }
 
         func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
-                                  bookedAt: Date, snapshotSequence: Int64) throws -> Int64 {
+                           bookedAt: Date, snapshotSequence: Int64, trail: String?) throws -> Int64 {
             try db.cachedStatement(sql: """
                 INSERT INTO booking (id, product_id, title, customer_id, booked_at, snapshot_sequence)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -148,16 +166,36 @@ public final class SQLiteStore: Store {
             let sequence = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO outbox (booking_sequence, state) VALUES (?, 'pending')")
                 .execute(arguments: [sequence])
+            try appendHistory(.booking(Booking(id: id, sequence: sequence, productId: productId, title: title,
+                                               customerId: customerId, bookedAt: bookedAt,
+                                               snapshotSequence: snapshotSequence), trail: trail))
             return sequence
         }
 
-        func updateOutbox(_ event: OutboxEvent) throws {
+        func updateOutbox(_ event: OutboxEvent, at time: Date) throws {
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = ?, attempts = ?, last_error = ?, last_attempt_at = ?, delivered_at = ?
                 WHERE booking_sequence = ?
                 """).execute(arguments: [event.state.rawValue, event.attempts, event.lastError,
                                          event.lastAttemptAt?.timeIntervalSince1970,
                                          event.deliveredAt?.timeIntervalSince1970, event.booking.sequence])
+            try appendHistory(.outbox(event, at: time))
+        }
+
+        func appendHistory(_ entry: HistoryEntry) throws {
+            try db.cachedStatement(sql: """
+                INSERT INTO history (at, kind, source, instance, product_id, customer_id, title, booking_id, summary, detail)
+                VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [entry.time.timeIntervalSince1970, entry.kind.rawValue, entry.source,
+                                         entry.productId, entry.customerId, entry.title, entry.bookingId,
+                                         entry.summary, entry.detail])
+        }
+
+        func pruneHistory(now: Date) throws {
+            try db.execute(sql: "DELETE FROM history WHERE at < ?",
+                           arguments: [retention.cutoff(now: now).timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM history WHERE sequence <= (SELECT max(sequence) FROM history) - ?",
+                           arguments: [retention.rows])
         }
 
         func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer? {
@@ -183,6 +221,21 @@ public final class SQLiteStore: Store {
 
     // MARK: Reading history
 
+    public func history(_ query: HistoryQuery) throws -> [HistoryEntry] {
+        try writer.read { db in try Self.history(db, query) }
+    }
+
+    static func history(_ db: Database, _ query: HistoryQuery) throws -> [HistoryEntry] {
+        let (sql, binds) = query.select { _ in "?" }
+        let arguments = StatementArguments(binds.map { bind -> (any DatabaseValueConvertible)? in
+            switch bind {
+            case .int(let value): return value
+            case .text(let value): return value
+            case .real(let value): return value
+            }
+        })
+        return try HistoryEntry.fetchAll(db, sql: sql, arguments: arguments)
+    }
 
     public func events(state: OutboxEvent.State? = nil, limit: Int = 1000) throws -> [OutboxEvent] {
         try writer.read { db in

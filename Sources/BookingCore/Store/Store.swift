@@ -14,6 +14,9 @@ public protocol Store: AnyObject, Sendable {
     /// True when other instances write to the same store: the monitor must catch up with them.
     var isShared: Bool { get }
 
+    /// This instance's name in a shared store's history; nil for a store of one instance.
+    var instance: String? { get }
+
     /// Everything a monitor needs to resume.
     func load() throws -> StoreLoaded
 
@@ -28,10 +31,14 @@ public protocol Store: AnyObject, Sendable {
 
     /// Events in booking order, optionally only those in one state.
     func events(state: OutboxEvent.State?, limit: Int) throws -> [OutboxEvent]
+
+    /// Recorded changes matching `query`, newest first.
+    func history(_ query: HistoryQuery) throws -> [HistoryEntry]
 }
 
 extension Store {
     public var isShared: Bool { false }
+    public var instance: String? { nil }
     public func changes() throws -> StoreDelta? { nil }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
@@ -39,20 +46,31 @@ extension Store {
     }
 }
 
-/// The writes a `Monitor` makes, available only inside `Store.write`.
+/// The writes a `Monitor` makes, available only inside `Store.write`. Each write that changes
+/// what an operator may ask about also records a `HistoryEntry` in the same transaction.
 public protocol StoreTransaction {
     /// Adds new products, updates titles and descriptions of known ones; keeps availability.
-    func upsertCatalog(_ products: [Product]) throws
-    /// Sets a product's availability (an operator, the API).
-    func update(_ product: Product) throws
+    /// History: one `catalog` entry when anything changed.
+    func upsertCatalog(_ products: [Product], at time: Date) throws
+    /// Sets a product's availability; `source` says who asked (`key`, `api`, …). History: a
+    /// `product` entry (source `release` when it hands a booked copy on).
+    /// `was`: the product as the monitor has it (a shared store uses it instead of a read).
+    func update(_ product: Product, was: Product?, source: String, at time: Date) throws
     /// Marks an available product booked. Throws `StoreError.notAvailable` when the row is not
     /// available: the last guard against booking one product twice.
     func book(_ product: Product) throws
-    func replaceSnapshot(_ snapshot: QueueSnapshot) throws
+    /// History: a `queue-push` entry (sequence, titles, customers, `source`).
+    func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws
     /// Writes the booking and its outgoing event; returns its booking-order sequence.
+    /// History: a `booking` entry with `trail` (JSON: who was ahead and skipped, and why).
     func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,
-                       bookedAt: Date, snapshotSequence: Int64) throws -> Int64
-    func updateOutbox(_ event: OutboxEvent) throws
+                       bookedAt: Date, snapshotSequence: Int64, trail: String?) throws -> Int64
+    /// History: what became of the event (`delivered`, `attempt`, `parked`, `requeued`).
+    func updateOutbox(_ event: OutboxEvent, at time: Date) throws
+    /// Records a change that writes nothing else (pause, resume).
+    func appendHistory(_ entry: HistoryEntry) throws
+    /// Drops entries past the store's `HistoryRetention` (by age, then by rows).
+    func pruneHistory(now: Date) throws
     /// The answer remembered for an `Idempotency-Key` no older than `since`.
     func idempotentAnswer(key: String, since: Date) throws -> IdempotentAnswer?
     func rememberIdempotent(key: String, answer: IdempotentAnswer) throws
@@ -93,15 +111,21 @@ public struct StoreLoaded: Sendable {
     /// Delivered bookings made from the current snapshot: the stale-snapshot rule needs them.
     public var deliveredFromCurrentSnapshot: [Booking]
     public var totals: Totals
+    /// The newest history entries (no failed attempts), newest first: the Activity pane's start.
+    public var recentHistory: [HistoryEntry]
 
     public init(products: [Product], snapshot: QueueSnapshot, outbox: [OutboxEvent],
-                deliveredFromCurrentSnapshot: [Booking], totals: Totals) {
+                deliveredFromCurrentSnapshot: [Booking], totals: Totals, recentHistory: [HistoryEntry] = []) {
         self.products = products
         self.snapshot = snapshot
         self.outbox = outbox
         self.deliveredFromCurrentSnapshot = deliveredFromCurrentSnapshot
         self.totals = totals
+        self.recentHistory = recentHistory
     }
+
+    /// How many entries `recentHistory` holds at most (the Activity pane's length).
+    public static let recentHistoryLimit = 500
 }
 
 /// What other instances committed to a shared store since this process last looked.

@@ -65,6 +65,7 @@ public enum HTTPServer {
         AdministrationRoutes(monitor: monitor, maxBody: configuration.maxBody).register(on: router)
         LinkRoutes(monitor: monitor, link: link).register(on: router)
         ExplainRoutes(monitor: monitor).register(on: router)
+        HistoryRoutes(monitor: monitor).register(on: router)
         router.get("health/live") { _, _ in try JSONCoding.response(["status": "live"]) }
         router.get("health/ready") { _, _ in
             guard readiness.boundPort != nil else { throw Problem(.serviceUnavailable, "not listening yet") }

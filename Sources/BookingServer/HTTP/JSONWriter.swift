@@ -11,6 +11,11 @@ struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Text that is JSON already (a stored detail object).
+    mutating func json(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
     mutating func int(_ value: some BinaryInteger) {
         bytes.append(contentsOf: String(value).utf8)
     }

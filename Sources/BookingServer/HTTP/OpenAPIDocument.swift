@@ -210,6 +210,82 @@ paths:
           $ref: "#/components/responses/ServerFault"
         "503":
           $ref: "#/components/responses/StoreUnavailable"
+  /administration/history:
+    get:
+      operationId: getHistory
+      summary: Recorded changes, newest first, as JSON or CSV.
+      description: >-
+        Every change the monitor makes is recorded in the store in the transaction that makes
+        it: product flips with their source, catalog loads, queue pushes, bookings with their
+        reason trail (who was ahead and skipped, and why), delivery attempts and their answers,
+        parks, requeues, pause and resume. Kept for `--history-days` (30) and at most
+        `--history-rows` entries. Every filter given must match. `format=csv`, or
+        `Accept: text/csv` without `format`, answers CSV with a header row.
+      tags: [operations]
+      parameters:
+        - name: product
+          in: query
+          required: false
+          description: Entries about this product (an unknown id is a 404).
+          schema: {type: integer, format: int32}
+        - name: customer
+          in: query
+          required: false
+          description: Entries about this customer.
+          schema: {type: integer, format: int32}
+        - name: title
+          in: query
+          required: false
+          description: Entries about this title, compared by its bytes.
+          schema: {type: string, minLength: 1}
+        - name: kind
+          in: query
+          required: false
+          schema:
+            type: string
+            enum: [product, catalog, queue-push, booking, delivered, attempt, parked, requeued, pause, resume]
+        - name: since
+          in: query
+          required: false
+          description: Entries at or after this time (ISO 8601, or seconds since 1970).
+          schema: {type: string}
+        - name: until
+          in: query
+          required: false
+          description: Entries at or before this time (ISO 8601, or seconds since 1970).
+          schema: {type: string}
+        - name: limit
+          in: query
+          required: false
+          description: At most this many entries (default 100).
+          schema: {type: integer, minimum: 1, maximum: 10000}
+        - name: format
+          in: query
+          required: false
+          schema: {type: string, enum: [json, csv]}
+      responses:
+        "200":
+          description: The entries, newest first.
+          content:
+            application/json; charset=utf-8:
+              schema:
+                type: array
+                items:
+                  $ref: "#/components/schemas/HistoryEntry"
+            text/csv; charset=utf-8; header=present:
+              schema:
+                type: string
+                description: "sequence,time,kind,source,instance,productId,customerId,title,bookingId,summary,detail"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "404":
+          $ref: "#/components/responses/NotFound"
+        "500":
+          $ref: "#/components/responses/ServerFault"
+        "503":
+          $ref: "#/components/responses/StoreUnavailable"
   /administration/explain:
     get:
       operationId: explain
@@ -489,6 +565,32 @@ components:
         attempts: {type: integer}
         lastError: {type: string}
         lastAttemptAt: {type: string, format: date-time}
+    HistoryEntry:
+      type: object
+      required: [sequence, time, kind, summary]
+      properties:
+        sequence: {type: integer, format: int64, description: Increases with every entry.}
+        time: {type: string, format: date-time}
+        kind:
+          type: string
+          enum: [product, catalog, queue-push, booking, delivered, attempt, parked, requeued, pause, resume]
+        source:
+          type: string
+          description: >-
+            Who made the change: `console` (a key), `api`, `release` (a booked copy made
+            available), `catalog`, `set-queue`, `checker`, `link`, `operator`.
+        instance: {type: string, description: "The instance that wrote it (a shared store's)."}
+        productId: {type: integer, format: int32}
+        customerId: {type: integer, format: int32}
+        title: {type: string}
+        bookingId: {type: string}
+        summary: {type: string, description: One line, as the Activity pane shows it.}
+        detail:
+          type: object
+          description: >-
+            What the kind carries: a booking's `skipped` trail (`[{customer, reason}]`), an
+            attempt's `answer`, a push's `sequence`, `titles`, `customers` and `queues`, a
+            flip's `available` and `releasedFrom`.
     ExplainReason:
       type: string
       description: >-

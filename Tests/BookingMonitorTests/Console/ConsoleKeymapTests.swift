@@ -233,8 +233,8 @@ import Testing
 
     @Test func footerHintsComeFromTheKeymap() {
         let hints = Keymap.standard.hints(readonly: false, ascii: false).map(\.text)
-        #expect(hints == ["move", "pane", "toggle", "filter", "pause", "resend", "help", "quit"])
+        #expect(hints == ["move", "pane", "toggle", "filter", "pause", "resend", "help", "quit", "detail", "customer"])
         let readonly = Keymap.standard.hints(readonly: true, ascii: false).map(\.text)
-        #expect(readonly == ["move", "pane", "filter", "help", "quit"])
+        #expect(readonly == ["move", "pane", "filter", "help", "quit", "detail", "customer"])
     }
 }

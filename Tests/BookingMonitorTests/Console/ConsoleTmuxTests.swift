@@ -89,6 +89,62 @@ import Testing
         #expect(try pane.flags() == .init(alternateScreen: false, cursorVisible: true))
     }
 
+    @Test("Enter, c and Esc drive the views; after a restart Activity starts from the history")
+    func viewsAndRestart() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 120, height: 32)
+        defer { pane.kill() }
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)/administration"
+        let command = "\(Self.binary) --db \(pane.directory)/monitor.sqlite --port \(port) --orchestrator http://127.0.0.1:1"
+        try pane.start(command)
+        try await pane.waitFor("the dashboard") { $0.contains("▶  1 U Война и мир. Том 1") }
+        try await eventually("the HTTP endpoint", within: 30) { (try? await http("GET", "\(base)/get-products")) != nil }
+        _ = try await http("POST", "\(base)/set-queue",
+                           body: #"[{"Title":"Мастер и Маргарита","Customers":[{"CustomerId":7},{"CustomerId":8}]}]"#)
+        try await pane.waitFor("the queue") { $0.contains("Мастер и Маргарита 2: 7 8") }
+        try pane.keys("j", "j", "j", "j", "j", "j")
+        try await pane.waitFor("product 7 selected") { $0.contains("▶  7 U Мастер и Маргарита") }
+        try pane.keys("Space")
+        try await pane.waitFor("booked") { $0.contains("▶  7 B Мастер и Маргарита") }
+
+        try pane.keys("Enter")
+        let detail = try await pane.waitFor("the product's detail") { $0.contains("Product 7 «Мастер и Маргарита»") }
+        #expect(detail.contains("for customer 7"))
+        #expect(detail.contains("History, newest first"))
+        #expect(detail.contains("product 7 → customer 7"))
+        #expect(detail.contains("console: product 7 available"))
+        try pane.keys("Escape")
+        try await pane.waitFor("back on the dashboard") { $0.contains("1 Products 14") }
+
+        try pane.keys("2", "Enter")
+        let queue = try await pane.waitFor("the whole queue") { $0.contains("Queue «Мастер и Маргарита»: 2 customers") }
+        #expect(queue.contains("customer 7  booked"))
+        #expect(queue.contains("customer 8"))
+        try pane.keys("Enter")
+        try await pane.waitFor("customer 7 from the queue") { $0.contains("Customer 7") && $0.contains("Queues of push #1") }
+        try pane.keys("Escape", "Escape")
+        try await pane.waitFor("back on the dashboard") { $0.contains("1 Products 14") }
+
+        try pane.keys("c", "8")
+        try await pane.waitFor("the prompt") { $0.contains("customer id: 8") }
+        try pane.keys("Enter")
+        let customer = try await pane.waitFor("customer 8") { $0.contains("Customer 8") && $0.contains("Why, per title") }
+        #expect(customer.contains("«Мастер и Маргарита»  2 of 2"))
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
+
+        // The same database again: Activity comes back from the history.
+        let again = try TmuxPane(width: 120, height: 32)
+        defer { again.kill() }
+        try again.start(command.replacingOccurrences(of: "--db \(again.directory)", with: "--db \(pane.directory)"))
+        let restarted = try await again.waitFor("Activity after the restart") { $0.contains("3 Activity") }
+        #expect(restarted.contains("product 7 → customer 7"), "\(restarted)")
+        #expect(restarted.contains("console: product 7 available"))
+        try again.keys("q")
+        _ = try await again.waitForExit()
+    }
+
     @Test("SIGTERM and SIGINT restore the terminal", arguments: [SIGTERM, SIGINT])
     func signalRestoresTheTerminal(_ signal: Int32) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))

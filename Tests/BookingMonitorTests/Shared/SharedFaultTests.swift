@@ -24,7 +24,8 @@ struct SharedFaultTests {
         let frozenOnce = Thread {
             var first = true
             _ = try? frozen.write(catchUp: { _ in }) { tx in
-                try tx.update(Product(id: 5, title: "三体", description: "", isAvailable: true))
+                try tx.update(Product(id: 5, title: "三体", description: "", isAvailable: true),
+                              was: Product(id: 5, title: "三体", description: "", isAvailable: false), source: "api", at: Date())
                 if first {
                     first = false
                     optimisticInside.signal()

@@ -88,17 +88,18 @@ struct StorePlace: Sendable {
         }
     }
 
-    func open(group: String = "test") throws -> any Store {
+    func open(group: String = "test", instance: String = "test", history: HistoryRetention = .standard) throws -> any Store {
         switch kind {
-        case .sqlite: return try SQLiteStore(.file(path!))
-        case .postgres: return try PostgresStore(url: url!, group: group, instance: "test", logger: quietLogger)
+        case .sqlite: return try SQLiteStore(.file(path!), history: history)
+        case .postgres:
+            return try PostgresStore(url: url!, group: group, instance: instance, history: history, logger: quietLogger)
         }
     }
 
     /// A monitor on a newly opened store (a restart when one ran before).
-    func monitor(catalog: [Product]? = nil, group: String = "test",
+    func monitor(catalog: [Product]? = nil, group: String = "test", history: HistoryRetention = .standard,
                  clock: any BookingClock = SystemClock()) async throws -> Monitor {
-        let monitor = try Monitor(store: open(group: group), group: group, orchestrator: "http://127.0.0.1:1",
+        let monitor = try Monitor(store: open(group: group, history: history), group: group, orchestrator: "http://127.0.0.1:1",
                                   logger: quietLogger, clock: clock)
         if let catalog { try await monitor.applyCatalog(catalog) }
         return monitor
