@@ -20,6 +20,9 @@ import PostgresNIO
 public final class SharedGroup: SenderRole, @unchecked Sendable {
     public let instance: String
     private let store: PostgresStore
+    /// The monitor's store health (set by `run`): a claim that finds the store unreachable marks
+    /// it failing at once (the heartbeat may be waiting behind it on the same session).
+    private let health = NIOLockedValueBox<StoreHealth?>(nil)
     private let session: BlockingConnection
     private let logger: Logger
     private let holdsSender = NIOLockedValueBox(false)
@@ -70,6 +73,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
     /// notification, and every second checks the session (reconnecting after a loss, and
     /// catching up on what was missed meanwhile) and publishes the live instances.
     public func run(monitor: Monitor) async {
+        health.withLockedValue { $0 = monitor.storeHealth }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in self.notifications {
@@ -113,6 +117,9 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
                 await monitor.updatePeers(try await peers())
             } catch {
                 if lostAt == nil { lostAt = .now }
+                // Readiness says so at once, not when the monitor's actor is free again (it may be
+                // waiting on the same unreachable store for a read or a write).
+                monitor.storeHealth.markFailing()
                 await monitor.storeFailing("the shared store's session: \(PostgresErrors.describe(error))")
                 // Cut off, this instance does not send: its lease cannot be renewed (and the fence
                 // refuses its delivery marks). Said at once, in the link and in the list of
@@ -193,6 +200,7 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
         } catch {
             holdsSender.withLockedValue { $0 = false }
             store.fence.withLockedValue { if case .epoch = $0 { $0 = .epoch(nil) } }
+            health.withLockedValue { $0 }?.markFailing()
             return false
         }
     }

@@ -13,6 +13,7 @@ extension Monitor {
             BookingMetrics.storeUp.record(1)
             if let since = storeFailingSince {
                 storeFailingSince = nil
+                storeFailureRecorded = false
                 let seconds = now().timeIntervalSince(since)
                 lastStoreOutage = seconds
                 logger.notice("store works again after \(Self.seconds(seconds))")
@@ -22,10 +23,7 @@ extension Monitor {
             return result
         } catch {
             if Self.isStoreFault(error) { BookingMetrics.storeUp.record(0) }
-            if Self.isStoreFault(error), storeFailingSince == nil {
-                storeFailingSince = now()
-                record(.failure, "store failing: \(error)")
-            }
+            if Self.isStoreFault(error) { storeFailing("\(error)") }
             throw error
         }
     }
@@ -33,8 +31,11 @@ extension Monitor {
     /// Something other than a write found the store failing (a shared store's heartbeat):
     /// readiness says so at once, and the sweep's probe writes notice the recovery.
     public func storeFailing(_ cause: String) {
-        guard storeFailingSince == nil else { return }
-        storeFailingSince = now()
+        // Marked already (`StoreHealth.markFailing`, which does not wait for the actor) or not:
+        // said once per outage.
+        guard !storeFailureRecorded else { return }
+        storeFailureRecorded = true
+        storeHealth.markFailing(at: now())
         record(.failure, "store failing: \(cause)")
     }
 

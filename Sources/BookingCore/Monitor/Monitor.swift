@@ -57,6 +57,8 @@ public actor Monitor {
     var lastStoreOutage: TimeInterval?
     /// When the sweep last tried a write on a failing store.
     var lastStoreProbe: Date?
+    /// The failure of the store's current outage is in Activity.
+    var storeFailureRecorded = false
     var refusals = PushRefusals()
     var lastIdempotencyPrune = Date.distantPast
     var lastHistoryPrune = Date.distantPast

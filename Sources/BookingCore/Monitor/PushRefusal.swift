@@ -76,6 +76,16 @@ public final class StoreHealth: Sendable {
     private let state = Mutex<Date?>(nil)
     public init() {}
     /// Since when writes fail; nil while they work.
+    /// Marks the store failing now, unless it already is; true when it was not.
+    @discardableResult
+    public func markFailing(at time: Date = Date()) -> Bool {
+        state.withLock { since in
+            guard since == nil else { return false }
+            since = time
+            return true
+        }
+    }
+
     public var failingSince: Date? {
         get { state.withLock { $0 } }
         set { state.withLock { $0 = newValue } }
