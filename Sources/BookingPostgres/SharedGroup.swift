@@ -207,9 +207,9 @@ public final class SharedGroup: SenderRole, @unchecked Sendable {
 
     private func renewed() { lastRenewal.withLockedValue { $0 = .now } }
 
+    /// As the monitor says a duration (one formatter for the store's outages).
     static func seconds(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.1f s", seconds)
+        Monitor.seconds(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 
     // MARK: Presence

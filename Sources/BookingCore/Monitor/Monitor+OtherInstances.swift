@@ -49,7 +49,8 @@ extension Monitor {
         }
     }
 
-    static func seconds(_ value: TimeInterval) -> String {
+    /// A duration as Activity and the log say it: "8.1 s", "12 s".
+    public static func seconds(_ value: TimeInterval) -> String {
         value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
     }
 
