@@ -172,9 +172,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func write<T>(catchUp apply: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
         try writer.with { session in
             for _ in 0..<Self.optimisticAttempts {
-                let seen = self.seen.withLockedValue { $0 }
-                let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 }, instance: instanceName,
-                                              retention: historyRetention)
+                let (transaction, seen) = begin(session)
                 let result = try body(transaction)
                 guard transaction.wrote else {
                     // Nothing to write; still one round trip, so a write says whether the store
@@ -183,10 +181,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     return result
                 }
                 let rows = try transaction.commit(expected: seen.version)
-                if let first = rows.first, try first.decode((String, String?).self).0 == "committed" {
-                    committed(transaction, rows: rows)
-                    return result
-                }
+                if try committed(transaction, rows: rows) { return result }
                 if let delta = try delta(session, rows: Array(rows.dropFirst()), since: seen.version) { apply(delta) }
             }
             return try underLock(session, catchUp: apply, body)
@@ -209,16 +204,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
                                      since: since) {
                 apply(delta)
             }
-            let seen = self.seen.withLockedValue { $0 }
-            let transaction = Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 }, instance: instanceName,
-                                              retention: historyRetention)
+            let (transaction, seen) = begin(session)
             let result = try body(transaction)
-            if transaction.wrote {
-                let rows = try transaction.commit(expected: seen.version)
-                guard let first = rows.first, try first.decode((String, String?).self).0 == "committed" else {
-                    throw StoreError.failed("a commit under the group's lock met a conflict")
-                }
-                committed(transaction, rows: rows)
+            if transaction.wrote, try !committed(transaction, rows: transaction.commit(expected: seen.version)) {
+                throw StoreError.failed("a commit under the group's lock met a conflict")
             }
             return result
         }
@@ -226,12 +215,22 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     static let optimisticAttempts = 3
 
-    private func committed(_ transaction: Transaction, rows: [PostgresRow]) {
-        let version = rows.first.flatMap { try? $0.decode((String, String?).self).1 }.flatMap { Int64($0) }
+    /// A transaction that buffers its writes, on what memory reflects now.
+    private func begin(_ session: BlockingConnection.Session) -> (Transaction, Seen) {
+        let seen = self.seen.withLockedValue { $0 }
+        return (Transaction(session: session, seen: seen, fence: fence.withLockedValue { $0 }, instance: instanceName,
+                            retention: historyRetention), seen)
+    }
+
+    /// True when `booking_monitor_commit` answered 'committed' (memory now reflects its
+    /// version); false on a conflict (the rows after the first are what changed).
+    private func committed(_ transaction: Transaction, rows: [PostgresRow]) throws -> Bool {
+        guard let (kind, version) = try rows.first?.decode((String, String?).self), kind == "committed" else { return false }
         seen.withLockedValue { seen in
-            if let version { seen.version = version }
+            if let version = version.flatMap({ Int64($0) }) { seen.version = version }
             seen.lastSequence = transaction.lastSequence
         }
+        return true
     }
 
     /// What this process's memory reflects: the group's version, and the last booking sequence

@@ -129,12 +129,17 @@ public final class OrchestratorLink: Service, Sendable {
     private func deliveryLoop() async {
         var policy = DeliveryPolicy(configuration.policy)
         var sending: Bool?  // unknown until the first claim
+        var roleShownAt = Date.distantPast
         while !Task.isCancelled {
             if let senderRole {
                 let claimed = await senderRole.claim()
-                // Every time, not only on a change: the shared group also says standby by itself
-                // when its session is cut off (this loop may be waiting on the store meanwhile).
-                await monitor.updateLink { $0.standby = !claimed }
+                // Also without a change, once a second: the shared group says standby by itself
+                // when its session is cut off (this loop may be waiting on the store meanwhile),
+                // and a role taken again must be said again. Not on every event delivered.
+                if claimed != sending || clock.now().timeIntervalSince(roleShownAt) >= 1 {
+                    roleShownAt = clock.now()
+                    await monitor.updateLink { $0.standby = !claimed }
+                }
                 if claimed != sending {
                     // Taking over: deliver from what every instance has committed, not from memory.
                     if claimed { try? await monitor.refresh() }
