@@ -18,10 +18,24 @@ out=$(realpath "${1:-.}")
 BOOKING_MONITOR_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || true)
 if [ -n "$BOOKING_MONITOR_COMMIT" ] && ! git diff --quiet HEAD 2>/dev/null; then BOOKING_MONITOR_COMMIT+=-dirty; fi
 export BOOKING_MONITOR_COMMIT
-# PACKAGE_SCRATCH: the build directory (default .build); .ci/run builds in its own beside the tests'.
-build=(swift build -c release --static-swift-stdlib --product booking-monitor --scratch-path "${PACKAGE_SCRATCH:-.build}")
+# PACKAGE_SCRATCH: the build directory (default .build).
+# PACKAGE_CONFIGURATION=debug packages the tests' debug build instead, linked against the
+# toolchain's Swift libraries: it runs only where this toolchain is installed, and .ci/run uses
+# it to try the package's install, units and user without a second (release) build of the
+# whole stack (6.6 min of a 46-minute clean-clone run). A debug build does not link with
+# --static-swift-stdlib here: without the release link's dead-stripping, FoundationNetworking
+# pulls in libcurl and CoreFoundation symbols the static link misses.
+configuration=${PACKAGE_CONFIGURATION:-release}
+case "$configuration" in
+    release) build=(swift build -c release --static-swift-stdlib --product booking-monitor --scratch-path "${PACKAGE_SCRATCH:-.build}") ;;
+    debug) build=(swift build --product booking-monitor --scratch-path "${PACKAGE_SCRATCH:-.build}") ;;
+    *) echo "package-deb.sh: PACKAGE_CONFIGURATION is release or debug, not \"$configuration\"" >&2; exit 2 ;;
+esac
 "${build[@]}"
 binary="$("${build[@]}" --show-bin-path)/booking-monitor"
+if [ "$configuration" = release ] && ldd "$binary" | grep -q swift; then
+    echo "package-deb.sh: the release binary still loads Swift libraries:" >&2; ldd "$binary" >&2; exit 1
+fi
 version=$("$binary" --version | cut -d' ' -f1)
 arch=$(dpkg --print-architecture)
 maintainer=${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || echo 'booking-monitor maintainers <root@localhost>')}
@@ -65,7 +79,9 @@ EOF
 # debian/control; a minimal one does).
 mkdir -p "$work/shlibs/debian"
 printf 'Source: booking-monitor\n\nPackage: booking-monitor\nArchitecture: any\n' > "$work/shlibs/debian/control"
-shlibs=$(cd "$work/shlibs" && dpkg-shlibdeps -O -e"$root/usr/bin/booking-monitor" 2>"$work/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
+# The debug build's Swift libraries come from the toolchain, not from a Debian package.
+ignore=(); [ "$configuration" = debug ] && ignore=(--ignore-missing-info)
+shlibs=$(cd "$work/shlibs" && dpkg-shlibdeps "${ignore[@]}" -O -e"$root/usr/bin/booking-monitor" 2>"$work/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { cat "$work/shlibdeps.log" >&2; echo "package-deb.sh: dpkg-shlibdeps found no dependencies of the binary" >&2; exit 1; }
 
 mkdir -p "$root/DEBIAN"

@@ -49,12 +49,20 @@ struct OrchestratorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Bootstrap.logging(toFile: nil)
-        let logger = Logger(label: "orchestrator")
-        let simulator = OrchestratorSimulator(configuration: simulatorConfiguration, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      logger: logger))
-        try await group.run()
-        logger.info("stopped")
+        try await reportingFatal {
+            Bootstrap.logging(toFile: nil)
+            // A port in use is the same one line as for `run`, not the service group's raw bind error.
+            try await ListenCheck.require(host: host, port: port)
+            let logger = Logger(label: "orchestrator")
+            let simulator = OrchestratorSimulator(configuration: simulatorConfiguration, logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
+            do {
+                try await group.run()
+            } catch {
+                throw ListenCheck.explain(error, host: host, port: port)
+            }
+            logger.info("stopped")
+        }
     }
 }

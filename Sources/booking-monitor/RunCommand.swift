@@ -238,7 +238,6 @@ struct Fatal: Error, CustomStringConvertible {
 }
 
 extension AsyncParsableCommand {
-    /// Runs `body`, turning a `Fatal` into one line on stderr and a non-zero exit.
     /// Runs `body`; any failure becomes one line on the terminal's stderr and exit status 1.
     /// (While the console ran, stderr was the log file: it is given back first.)
     func reportingFatal(_ body: () async throws -> Void) async throws {

@@ -57,6 +57,19 @@ struct StartupTests {
         _ = holder
     }
 
+    @Test("orchestrator with a --port in use: the same one line, exit 1")
+    func orchestratorPortInUse() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let port = try OrchestratorStandIn.freePort()
+        let holder = try #require(PortHolder(port: port))
+        let (status, output) = try await self.run(["orchestrator", "--port", "\(port)"], in: dir)
+        #expect(status == 1, "\(output)")
+        #expect(output.split(separator: "\n").count == 1, "\(output)")
+        #expect(output.contains("port \(port) is in use") && output.contains("--port 0"), "\(output)")
+        _ = holder
+    }
+
     @Test("demo with a --port in use: the same one line, exit 1, no summary")
     func demoPortInUse() async throws {
         let dir = try TempDir()
