@@ -1,7 +1,25 @@
-/// The eight terminal colours curses knows, plus the terminal's own default.
+/// The eight terminal colours curses knows, the terminal's own default, and three of the
+/// 256-colour palette for the light and colour-blind themes (each falls back to one of the
+/// eight on a terminal with fewer colours).
 public enum TerminalColor: Int, Sendable, Hashable, CaseIterable {
     case `default` = -1
     case black = 0, red, green, yellow, blue, magenta, cyan, white
+    /// #008700: green that reads on a white background.
+    case darkGreen = 28
+    /// #af5f00: a warning colour that reads on white (yellow does not).
+    case brown = 130
+    /// #ff8700: the colour-blind theme's second colour beside blue.
+    case orange = 208
+
+    /// The colour on a terminal with `colors` colours.
+    public func on(colors: Int) -> TerminalColor {
+        guard rawValue >= colors else { return self }
+        switch self {
+        case .darkGreen: return .green
+        case .brown, .orange: return .yellow
+        default: return .default
+        }
+    }
 }
 
 /// How a cell looks. Colours are dropped by the monochrome theme, so every state must also be
