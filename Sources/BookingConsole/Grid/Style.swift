@@ -4,6 +4,11 @@
 public enum TerminalColor: Int, Sendable, Hashable, CaseIterable {
     case `default` = -1
     case black = 0, red, green, yellow, blue, magenta, cyan, white
+    /// #000000 from the colour cube: black text on the bright bars, which a terminal's own
+    /// colour 0 (often a dark grey in a theme) is not.
+    case pureBlack = 16
+    /// #5fafff: the colour-blind theme's blue, readable on a dark background.
+    case skyBlue = 75
     /// #008700: green that reads on a white background.
     case darkGreen = 28
     /// #af5f00: a warning colour that reads on white (yellow does not).
@@ -16,6 +21,8 @@ public enum TerminalColor: Int, Sendable, Hashable, CaseIterable {
         guard rawValue >= colors else { return self }
         switch self {
         case .darkGreen: return .green
+        case .pureBlack: return .black
+        case .skyBlue: return .blue
         case .brown, .orange: return .yellow
         default: return .default
         }

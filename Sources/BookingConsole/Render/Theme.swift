@@ -76,12 +76,12 @@ public struct Theme: Sendable {
         case (.light, .accent): return .blue
         case (.light, .heading): return .blue
         case (.light, .queue): return .magenta
-        case (.colourblind, .good): return .blue
+        case (.colourblind, .good): return .skyBlue
         case (.colourblind, .booked): return .orange
         case (.colourblind, .bad): return .orange
         case (.colourblind, .warn): return .orange
-        case (.colourblind, .accent): return .blue
-        case (.colourblind, .heading): return .blue
+        case (.colourblind, .accent): return .skyBlue
+        case (.colourblind, .heading): return .skyBlue
         case (.colourblind, .queue): return .magenta
         }
     }
@@ -141,6 +141,13 @@ public struct Theme: Sendable {
             if base.background != .default { $0.background = base.background }
             if $0.foreground == .default { $0.foreground = base.foreground }
             $0.reverse = $0.reverse || base.reverse
+            // On the bright bar of a change, every cell's text is black: cyan or orange on
+            // yellow cannot be read. The letters still tell the states.
+            if color, base == changedRow {
+                $0.foreground = .pureBlack
+                $0.dim = false
+                $0.underline = false
+            }
         }
     }
     public var highlightedTitle: Style {
@@ -176,7 +183,7 @@ public struct Theme: Sendable {
     /// underline in monochrome, and the `changedMark` glyph either way.
     public var changedRow: Style {
         guard color else { return Style(bold: true, underline: true) }
-        return Style(foreground: .black, background: palette == .colourblind ? .orange : .yellow)
+        return Style(foreground: .pureBlack, background: palette == .colourblind ? .orange : .yellow)
     }
     public var changedMark: String { ascii ? "*" : "•" }
     public var sparkline: Style { headerBar.with { $0.bold = true } }

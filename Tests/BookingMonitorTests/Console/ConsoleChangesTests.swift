@@ -85,6 +85,7 @@ import Testing
         #expect(grid[2, 10].style.background == .yellow)
         #expect(grid[60, 10].style.background == .yellow)
         #expect(grid[60, 9].style.background == .default)
+        #expect(grid[6, 10].style.foreground == .pureBlack, "the status letter is black on the bar, not green on yellow")
         // Monochrome: the mark and an underline; ASCII: the mark is *.
         let mono = render(model, state, size: Self.size, settings: ConsoleFixture.settings(color: false, ascii: true), now: Self.now)
         #expect(mono.lines[10].hasPrefix("|*  7 A Anna Karenina"))
