@@ -57,6 +57,29 @@ import Testing
         #expect(off.trimmingCharacters(in: .whitespacesAndNewlines) == "00", "mouse reporting is off after quitting: \(off)")
     }
 
+    /// tmux-256color's terminfo names X10 reports (`kmous=\E[M`, no `XM`): ncurses 6.4 asks
+    /// for those, and decodes them, up to column 223.
+    @Test("under TERM=tmux-256color: X10 reports, and a click still selects")
+    func x10UnderTmuxTerm() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ConsoleTmuxTests.binary))
+        let pane = try TmuxPane(width: 100, height: 30)
+        defer { pane.kill() }
+        try pane.start("env TERM=tmux-256color \(ConsoleTmuxTests.binary) --db \(pane.directory)/monitor.sqlite "
+                       + "--port \(try freePort()) --orchestrator http://127.0.0.1:1")
+        try await pane.waitFor("the dashboard") { $0.contains("▶  1 U Война и мир. Том 1") }
+        let flags = try pane.tmux("display-message", "-p", "-t", "console", "#{mouse_sgr_flag} #{mouse_standard_flag}")
+        #expect(flags.trimmingCharacters(in: .whitespacesAndNewlines) == "0 1", "X10 button reports: \(flags)")
+        // ESC [ M, then 32 + button (0 press, 3 release), 32 + column, 32 + row (from 1).
+        func x10(_ button: Int, x: Int, y: Int) -> String {
+            "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + x)))
+                + String(UnicodeScalar(UInt8(33 + y)))
+        }
+        try send(pane, x10(0, x: 20, y: 7) + x10(3, x: 20, y: 7))
+        try await pane.waitFor("product 4 selected by an X10 click") { $0.contains("▶  4 U") }
+        try pane.keys("q")
+        #expect(try await pane.waitForExit() == 0)
+    }
+
     @Test("--no-mouse leaves the mouse to the terminal")
     func noMouse() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ConsoleTmuxTests.binary))
