@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
         // Tests only: reads docs/openapi.yaml to check it against the server.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        // The console's config file (config.toml): key bindings, theme, defaults for flags.
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // Domain, booking rules, the SQLite store and the Monitor actor: no HTTP, no terminal.
@@ -80,6 +82,7 @@ let package = Package(
                 "CNcursesw",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // A development and demo stand-in for the Orchestrator, plus the demo's load generators.

@@ -35,7 +35,8 @@ order() { curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"CustomerI
   http://127.0.0.1:$ORCH/orchestrator/add-new-order >/dev/null; }
 stock() { curl -fsS -X PUT "http://127.0.0.1:$MON/administration/switch-state/$1?isAvailable=$2" >/dev/null; }
 keys() { tmux -L "$SOCK" send-keys -t shots "$@"; sleep 0.4; }
-shot() { sleep 0.6; DISPLAY=$DISP import -window "$(DISPLAY=$DISP xwininfo -name booking-monitor | awk '/Window id/{print $4}')" "$OUT/$1"; }
+TITLE=booking-monitor
+shot() { sleep 0.6; DISPLAY=$DISP import -window "$(DISPLAY=$DISP xwininfo -name "$TITLE" | awk '/Window id/{print $4}')" "$OUT/$1"; }
 
 order 101 "Мастер и Маргарита"; order 102 "Мастер и Маргарита"; order 103 "Мастер и Маргарита"
 order 104 "Война и мир. Том 1"; order 105 "Анна Каренина"; order 106 "Анна Каренина"
@@ -62,10 +63,59 @@ keys Escape 2 Enter
 shot queue.png
 keys Escape c 1 0 2 Enter
 shot customer.png
-keys Escape q
+keys Escape
+
+# A booking made over the API: its row and its queue highlighted for five seconds, and the
+# header's sparkline of bookings per minute.
+order 114 "Отцы и дети"; stock 14 true
+sleep 0.3
+shot highlight.png
+keys q
+sleep 1
+
+# A session of its own on the same store: `session COLS ROWS BACKGROUND FOREGROUND ARGS…`.
+session() {
+  local cols=$1 rows=$2 bg=$3 fg=$4; shift 4
+  kill "$XTERM_PID" 2>/dev/null || true
+  wait "$XTERM_PID" 2>/dev/null || true
+  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  sleep 0.5
+  # A title and an X server of its own: with the display of the session before, the light
+  # session's xterm came up with the dark background.
+  TITLE=booking-monitor-$RANDOM
+  kill "$XVFB_PID" 2>/dev/null || true
+  wait "$XVFB_PID" 2>/dev/null || true
+  DISP=:$(( ${DISP#:} + 1 ))
+  Xvfb "$DISP" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
+  sleep 1
+  tmux -L "$SOCK" -f /dev/null new-session -d -s shots -x "$cols" -y "$rows" \
+    "env LANG=C.UTF-8 TERM=xterm-256color $BIN --db $WORK/monitor.sqlite --port $MON --group east --orchestrator http://127.0.0.1:$ORCH $*"
+  tmux -L "$SOCK" set -g status off
+  sleep 1
+  # -tn: tmux learns the 256 colours from TERM at once, not later from the terminal's answers
+  # (else the first screen is drawn in 8 colours: orange as red).
+  DISPLAY=$DISP xterm -tn xterm-256color -geometry "${cols}x${rows}+0+0" -fa 'DejaVu Sans Mono' -fs 11 -bg "$bg" -fg "$fg" \
+    -bc -title "$TITLE" -e tmux -L "$SOCK" attach -t shots & XTERM_PID=$!
+  sleep 2
+}
+
+# The light theme on a white background, the colour-blind theme on a dark one; a change
+# highlighted in each.
+session $COLS $ROWS '#ffffff' '#1d1f21' --theme light
+order 115 "Мастер и Маргарита"; stock 9 true
+sleep 0.3
+shot theme-light.png
+keys q
+sleep 1
+session $COLS $ROWS '#1d1f21' '#d8d8d8' --theme colourblind
+order 116 "Война и мир. Том 1"; stock 2 true
+sleep 0.3
+shot theme-colourblind.png
+keys q
 sleep 1
 
 # The fallbacks: the same store, monochrome (NO_COLOR) and ASCII, in a 100x30 terminal.
+TITLE=booking-monitor
 kill "$XTERM_PID" 2>/dev/null || true
 tmux -L "$SOCK" kill-server 2>/dev/null || true
 sleep 0.5

@@ -31,4 +31,14 @@ static inline int bm_is_utf8_locale(void) {
     const char *cs = nl_langinfo(CODESET);
     return cs && (cs[0] == 'U' || cs[0] == 'u') && (cs[1] == 'T' || cs[1] == 't') && (cs[2] == 'F' || cs[2] == 'f');
 }
+// Mouse: the button masks are macros over NCURSES_MOUSE_MASK. Clicks only, not presses:
+// ncurses keeps presses and releases to itself to group them into clicks.
+static inline mmask_t bm_mouse_mask(void) {
+    return BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+static inline mmask_t bm_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t bm_button1_double_clicked(void) { return BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED; }
+static inline mmask_t bm_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t bm_button5_pressed(void) { return BUTTON5_PRESSED; }
+static inline int bm_key_mouse(void) { return KEY_MOUSE; }
 #endif

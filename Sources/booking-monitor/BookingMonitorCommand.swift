@@ -11,7 +11,7 @@ struct BookingMonitorCommand: AsyncParsableCommand {
             {--orchestrator}/orchestrator/order-event. State lives in SQLite (--db).
             """,
         version: BuildInfo.description,
-        subcommands: [RunCommand.self, DemoCommand.self, OrchestratorCommand.self],
+        subcommands: [RunCommand.self, DemoCommand.self, OrchestratorCommand.self, ConfigCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

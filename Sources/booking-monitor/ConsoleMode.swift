@@ -10,12 +10,15 @@ import ServiceLifecycle
 struct ConsoleMode {
     var options: MonitorOptions
     var settings: RenderSettings
+    /// The key bindings of config.toml, if one was read.
+    var config: ConsoleConfig?
 
     /// nil when --headless (RunCommand has already refused a non-terminal without --headless).
-    init?(options: MonitorOptions) {
+    init?(options: MonitorOptions, config: ConsoleConfig? = nil) {
         guard !options.headless else { return nil }
         self.options = options
         self.settings = Self.settings(options)
+        self.config = config
     }
 
     /// `toggleGenerators`: the demo's switch, bound to `d` (`Keymap.demo`).
@@ -26,16 +29,19 @@ struct ConsoleMode {
             service.keymap = .demo
             service.toggleGenerators = toggleGenerators
         }
+        if let config { service.keymap = config.keymap(service.keymap) }
+        service.mouse = options.mouse ?? true
         return service
     }
 
-    /// `--ascii` (or a locale that is not UTF-8), `--no-color` (or NO_COLOR), `--readonly`.
+    /// `--ascii` (or a locale that is not UTF-8), `--no-color` (or NO_COLOR), `--readonly`, `--theme`.
     static func settings(_ options: MonitorOptions) -> RenderSettings {
         setlocale(LC_ALL, "")
         let utf8 = bm_is_utf8_locale() != 0
         let noColorEnv = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return RenderSettings(ascii: options.ascii || !utf8, color: !(options.noColor || noColorEnv),
-                              readonly: options.readonly, httpAddress: "\(options.host):\(options.port)")
+                              readonly: options.readonly, httpAddress: "\(options.host):\(options.port)",
+                              palette: options.theme.flatMap(Palette.init(name:)) ?? .dark)
     }
 
     /// `--once`: the dashboard as plain text, from the store alone (no server, no link).

@@ -61,6 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         var options = options
+        let config = try Configured.apply(to: &options, section: .demo)
         options.headless = options.headless || !interactive
         // The demo is throwaway unless a database is named.
         if options.dbPath == nil { options.inMemory = true }
@@ -73,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
             monitorOptions.orchestrator = "http://127.0.0.1:\(ports.simulator)"
             let monitorURL = "http://\(Self.loopback(options.host)):\(ports.monitor)"
 
-            let console = options.headless ? nil : ConsoleMode(options: monitorOptions)
+            let console = options.headless ? nil : ConsoleMode(options: monitorOptions, config: config)
             Bootstrap.logging(toFile: console == nil ? nil : monitorOptions.resolvedLogFile, format: monitorOptions.logFormat)
             let registry = Bootstrap.metrics(group: monitorOptions.group)
             let logger = Logger(label: "booking-monitor")

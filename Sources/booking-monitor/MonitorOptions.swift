@@ -1,4 +1,5 @@
 import ArgumentParser
+import BookingConsole
 import BookingCore
 import BookingPostgres
 import BookingServer
@@ -16,8 +17,15 @@ struct MonitorOptions: ParsableArguments {
     @Flag(help: "Run without the console (for machines without a terminal).")
     var headless = false
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    /// Optional, like the other flags config.toml can set, so a value in the file is used only
+    /// when the flag is not given.
+    @Option(name: .customLong("host"), help: ArgumentHelp("Address to listen on. (default: 127.0.0.1)", valueName: "host"))
+    var hostFlag: String?
+
+    var host: String {
+        get { hostFlag ?? "127.0.0.1" }
+        set { hostFlag = newValue }
+    }
 
     /// Optional so the demo can tell "not given" (it then falls back to a free port) from a
     /// port asked for.
@@ -146,6 +154,18 @@ struct MonitorOptions: ParsableArguments {
     @Flag(help: "Console keys that change state (availability, pause, resend) are turned off.")
     var readonly = false
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Click, double-click and the wheel in the console; --no-mouse leaves the mouse to the terminal (selecting text). (default: --mouse)"))
+    var mouse: Bool?
+
+    @Option(help: ArgumentHelp("Console colours: dark, light (for a white background) or colourblind (blue and orange, never red against green). (default: dark, or theme in config.toml)",
+                               valueName: "theme"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("The config file: key bindings, theme, defaults for flags. (default: $XDG_CONFIG_HOME/booking-monitor/config.toml, else ~/.config/booking-monitor/config.toml, if it exists)",
+                               valueName: "path"))
+    var config: String?
+
     @Flag(help: "Print the dashboard once as plain text and exit (no terminal needed; the HTTP server is not started).")
     var once = false
 
@@ -162,6 +182,9 @@ struct MonitorOptions: ParsableArguments {
             } catch let error as PostgresURL.InvalidURL {
                 throw ValidationError(error.description)
             }
+        }
+        if let theme, Palette(name: theme) == nil {
+            throw OneLine("--theme must be one of \(Palette.names), got \"\(theme)\"")
         }
         if let size, ConsoleSize.parse(size) == nil {
             throw ValidationError("--size must be WIDTHxHEIGHT such as 120x40, got \"\(size)\"")

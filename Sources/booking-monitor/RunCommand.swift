@@ -18,9 +18,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: MonitorOptions
 
     func run() async throws {
+        var options = options
+        let config = try Configured.apply(to: &options, section: .run)
         if options.once {
             // The batch view: one frame from the store, no server, works without a terminal.
-            try await reportingFatal {
+            try await reportingFatal { [options] in
                 Bootstrap.logging(toFile: nil, format: options.logFormat)
                 let (monitor, _) = try await Bootstrap.monitor(options, logger: Logger(label: "booking-monitor"), exclusive: false)
                 await ConsoleMode.printOnce(options, monitor: monitor)
@@ -32,9 +34,9 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("booking-monitor: not a terminal; run with --headless to serve without the console\n".utf8))
             throw ExitCode(2)
         }
-        try await reportingFatal {
+        try await reportingFatal { [options] in
             try await ListenCheck.require(host: options.host, port: options.port)
-            let console = options.headless ? nil : ConsoleMode(options: options)
+            let console = options.headless ? nil : ConsoleMode(options: options, config: config)
             Bootstrap.logging(toFile: console == nil ? nil : options.resolvedLogFile, format: options.logFormat)
             let registry = Bootstrap.metrics(group: options.group)
             let logger = Logger(label: "booking-monitor")

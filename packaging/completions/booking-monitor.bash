@@ -173,22 +173,22 @@ _booking-monitor() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|demo|orchestrator|help)
+    run|demo|orchestrator|config|help)
         # Offer subcommand argument completions
         "_booking-monitor_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run demo orchestrator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run demo orchestrator config help' -- "${cur}"))
         ;;
     esac
 }
 
 _booking-monitor_run() {
     repeating_flags=()
-    non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --version -h --help)
+    non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --mouse --no-mouse --once --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --theme --config --size)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -270,6 +270,12 @@ _booking-monitor_run() {
         return
         ;;
     '--token')
+        return
+        ;;
+    '--theme')
+        return
+        ;;
+    '--config')
         return
         ;;
     '--size')
@@ -280,9 +286,9 @@ _booking-monitor_run() {
 
 _booking-monitor_demo() {
     repeating_flags=()
-    non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --once --generators-off --version -h --help)
+    non_repeating_flags=(--headless --in-memory --token-reads --full-sync --ascii --no-color --readonly --mouse --no-mouse --once --generators-off --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --size --simulator-port --order-every --stock-every --customers --duration)
+    non_repeating_options=(--host --port --orchestrator --db --name --catalog --group --sweep-interval --history-days --history-rows --max-body --idle-timeout --header-timeout --max-connections --attempt-timeout --breaker-threshold --breaker-open --max-attempts --resync-every --probe-every --db-lock-timeout --db-timeout --sender-lease --log-file --log-format --token --theme --config --size --simulator-port --order-every --stock-every --customers --duration)
     __booking-monitor_offer_flags_options 0
 
     # Offer option value completions
@@ -364,6 +370,12 @@ _booking-monitor_demo() {
         return
         ;;
     '--token')
+        return
+        ;;
+    '--theme')
+        return
+        ;;
+    '--config')
         return
         ;;
     '--size')
@@ -409,6 +421,14 @@ _booking-monitor_orchestrator() {
         return
         ;;
     esac
+}
+
+_booking-monitor_config() {
+    repeating_flags=()
+    non_repeating_flags=(--print --check --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __booking-monitor_offer_flags_options 1
 }
 
 _booking-monitor_help() {

@@ -53,13 +53,14 @@ _booking-monitor() {
             'run:Run a monitor: the console (in a terminal) or headless, the booking checker and the HTTP endpoint.'
             'demo:Watch the whole loop: a monitor, an Orchestrator simulator, customers ordering and stock arriving.'
             'orchestrator:Run an Orchestrator simulator: the original'\''s API, queues pushed to every --monitor.'
+            'config:Print the effective configuration as TOML (--print), or check a config file (--check).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        run|demo|orchestrator|help)
+        run|demo|orchestrator|config|help)
             "_booking-monitor_${words[1]}" && ret=0
             ;;
         esac
@@ -74,7 +75,7 @@ _booking-monitor_run() {
     local -ar ___log_format=('text' 'json')
     local -ar arg_specs=(
         '--headless[Run without the console (for machines without a terminal).]'
-        '--host[Address to listen on.]:host:'
+        '--host[Address to listen on. (default\: 127.0.0.1)]:host:'
         '--port[Port to listen on (0 picks a free one). (default\: 5039)]:port:'
         '--orchestrator[The Orchestrator'\''s base URL; booking events go to {URL}/orchestrator/order-event. (default\: http\://localhost\:5012)]:orchestrator:'
         '--db[SQLite database file (WAL), or postgres\://user\:password@host\:port/database\: one store shared by several instances of a group. (default\: booking-monitor.sqlite)]:path-or-url:'
@@ -106,6 +107,10 @@ _booking-monitor_run() {
         '--ascii[Draw borders and marks in ASCII (on by itself when the locale is not UTF-8).]'
         '--no-color[Monochrome\: no colours, states shown by letters, bold and reverse (also NO_COLOR).]'
         '--readonly[Console keys that change state (availability, pause, resend) are turned off.]'
+        '--mouse[Click, double-click and the wheel in the console; --no-mouse leaves the mouse to the terminal (selecting text). (default\: --mouse)]'
+        '--no-mouse[Click, double-click and the wheel in the console; --no-mouse leaves the mouse to the terminal (selecting text). (default\: --mouse)]'
+        '--theme[Console colours\: dark, light (for a white background) or colourblind (blue and orange, never red against green). (default\: dark, or theme in config.toml)]:theme:'
+        '--config[The config file\: key bindings, theme, defaults for flags. (default\: $XDG_CONFIG_HOME/booking-monitor/config.toml, else ~/.config/booking-monitor/config.toml, if it exists)]:path:'
         '--once[Print the dashboard once as plain text and exit (no terminal needed; the HTTP server is not started).]'
         '--size[Size of the --once dashboard, WIDTHxHEIGHT (default\: the terminal'\''s, else 120x40).]:WxH:'
         '--version[Show the version.]'
@@ -121,7 +126,7 @@ _booking-monitor_demo() {
     local -ar ___log_format=('text' 'json')
     local -ar arg_specs=(
         '--headless[Run without the console (for machines without a terminal).]'
-        '--host[Address to listen on.]:host:'
+        '--host[Address to listen on. (default\: 127.0.0.1)]:host:'
         '--port[Port to listen on (0 picks a free one). (default\: 5039)]:port:'
         '--orchestrator[The Orchestrator'\''s base URL; booking events go to {URL}/orchestrator/order-event. (default\: http\://localhost\:5012)]:orchestrator:'
         '--db[SQLite database file (WAL), or postgres\://user\:password@host\:port/database\: one store shared by several instances of a group. (default\: booking-monitor.sqlite)]:path-or-url:'
@@ -153,6 +158,10 @@ _booking-monitor_demo() {
         '--ascii[Draw borders and marks in ASCII (on by itself when the locale is not UTF-8).]'
         '--no-color[Monochrome\: no colours, states shown by letters, bold and reverse (also NO_COLOR).]'
         '--readonly[Console keys that change state (availability, pause, resend) are turned off.]'
+        '--mouse[Click, double-click and the wheel in the console; --no-mouse leaves the mouse to the terminal (selecting text). (default\: --mouse)]'
+        '--no-mouse[Click, double-click and the wheel in the console; --no-mouse leaves the mouse to the terminal (selecting text). (default\: --mouse)]'
+        '--theme[Console colours\: dark, light (for a white background) or colourblind (blue and orange, never red against green). (default\: dark, or theme in config.toml)]:theme:'
+        '--config[The config file\: key bindings, theme, defaults for flags. (default\: $XDG_CONFIG_HOME/booking-monitor/config.toml, else ~/.config/booking-monitor/config.toml, if it exists)]:path:'
         '--once[Print the dashboard once as plain text and exit (no terminal needed; the HTTP server is not started).]'
         '--size[Size of the --once dashboard, WIDTHxHEIGHT (default\: the terminal'\''s, else 120x40).]:WxH:'
         '--simulator-port[Port of the in-process Orchestrator simulator (0 picks a free one). (default\: 5012)]:port:'
@@ -176,6 +185,20 @@ _booking-monitor_orchestrator() {
         '--port[Port to listen on (0 picks a free one).]:port:'
         '*--monitor[A monitor'\''s base URL to push queues to; repeat for several instances (default\: http\://localhost\:5039).]:monitor:'
         '--push-timeout[Per-monitor timeout of one set-queue push, in seconds.]:push-timeout:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_booking-monitor_config() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--print[Write the effective configuration (the file'\''s values over the defaults) as TOML.]'
+        '--check[Check the file\: one line naming the first mistake and exit 2, or "ok".]'
+        ':path:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

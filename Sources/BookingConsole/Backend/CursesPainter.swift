@@ -154,12 +154,14 @@ struct CursesPainter {
     /// Colour pairs are allocated as styles first use them; pair 0 is the terminal default.
     private mutating func pair(for style: Style) -> Int16 {
         guard color, style.foreground != .default || style.background != .default else { return 0 }
-        let key = (style.foreground.rawValue + 1) * 16 + style.background.rawValue + 1
+        let colors = Int(bm_colors())
+        let foreground = style.foreground.on(colors: colors), background = style.background.on(colors: colors)
+        let key = (foreground.rawValue + 1) * 512 + background.rawValue + 1
         if let pair = pairs[key] { return pair }
         guard Int(nextPair) < bm_color_pairs() else { return 0 }
         let pair = nextPair
         nextPair += 1
-        init_pair(pair, Int16(style.foreground.rawValue), Int16(style.background.rawValue))
+        init_pair(pair, Int16(foreground.rawValue), Int16(background.rawValue))
         pairs[key] = pair
         return pair
     }

@@ -6,6 +6,7 @@ import Synchronization
 /// What the terminal tells the console.
 public enum TerminalEvent: Sendable, Equatable {
     case key(Key)
+    case mouse(MouseEvent)
     /// The size at start and after every resize.
     case resized(Size)
 }
@@ -29,16 +30,19 @@ public final class CursesTerminal: Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let color: Bool
+    private let mouse: Bool
     private let continuation: AsyncStream<TerminalEvent>.Continuation
     public let events: AsyncStream<TerminalEvent>
 
-    public init(color: Bool) throws {
+    /// `mouse`: ask the terminal for mouse reports (`--no-mouse` leaves selecting text to it).
+    public init(color: Bool, mouse: Bool = false) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw TerminalError(description: "cannot create a pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         wakeRead = fds[0]
         wakeWrite = fds[1]
         self.color = color
+        self.mouse = mouse
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -127,6 +131,7 @@ public final class CursesTerminal: Sendable {
             start_color()
             use_default_colors()
         }
+        if mouse { _ = CursesMouse.enable() }
         refresh()
         ready.resume(returning: .success(()))
 
@@ -160,6 +165,7 @@ public final class CursesTerminal: Sendable {
                 fds[0].fd = -1
             }
         }
+        if mouse { CursesMouse.disable() }
         TerminalGuard.unchainResize()
         TerminalGuard.restore()
         delscreen(screen)
@@ -192,6 +198,10 @@ public final class CursesTerminal: Sendable {
                 size = currentSize()
                 continuation.yield(.resized(size))
                 resized = true
+                continue
+            }
+            if code == bm_key_code_yes(), Int32(value) == bm_key_mouse() {
+                if let event = CursesMouse.read() { continuation.yield(.mouse(event)) }
                 continue
             }
             if let key = CursesKeys.key(code: code, value: value) { continuation.yield(.key(key)) }

@@ -8,14 +8,17 @@ public struct Binding: Sendable {
     public var help: String
     /// The key label used in the footer and the help, when the keys' own labels are too long.
     public var label: (@Sendable (Bool) -> String)?
+    /// A shorter label for the footer only (`↑↓` for moving, `q` for quitting).
+    public var footerLabel: (@Sendable (Bool) -> String)?
 
     public init(_ keys: [Key], _ command: Command, hint: String? = nil, help: String,
-                label: (@Sendable (Bool) -> String)? = nil) {
+                label: (@Sendable (Bool) -> String)? = nil, footerLabel: (@Sendable (Bool) -> String)? = nil) {
         self.keys = keys
         self.command = command
         self.hint = hint
         self.help = help
         self.label = label
+        self.footerLabel = footerLabel
     }
 
     public func keyLabel(ascii: Bool) -> String {
@@ -33,7 +36,7 @@ public struct Keymap: Sendable {
         Binding([.up, .character("k")], .moveUp, help: "move up",
                 label: { $0 ? "Up/k" : "↑/k" }),
         Binding([.down, .character("j")], .moveDown, hint: "move", help: "move down",
-                label: { $0 ? "Down/j" : "↓/j" }),
+                label: { $0 ? "Down/j" : "↓/j" }, footerLabel: { $0 ? "j/k" : "↑↓" }),
         Binding([.pageUp, .control("b")], .pageUp, help: "page up"),
         Binding([.pageDown, .control("f")], .pageDown, help: "page down"),
         Binding([.home, .character("g")], .top, help: "first row", label: { _ in "g/Home" }),
@@ -55,7 +58,7 @@ public struct Keymap: Sendable {
         Binding([.character("?"), .function(1)], .toggleHelp, hint: "help", help: "show or hide this help",
                 label: { _ in "?" }),
         Binding([.character("q"), .control("c")], .quit, hint: "quit", help: "quit (stops the monitor)",
-                label: { _ in "q/Ctrl-C" }),
+                label: { _ in "q/Ctrl-C" }, footerLabel: { _ in "q" }),
         // Last, so the narrowest footer keeps the keys above.
         Binding([.enter], .open, hint: "detail",
                 help: "open the selected product's detail or the selected queue in full (Esc goes back)"),
@@ -81,14 +84,43 @@ public struct Keymap: Sendable {
     /// Footer hints in table order; `readonly` leaves out keys that would be refused.
     public func hints(readonly: Bool, ascii: Bool) -> [(key: String, text: String)] {
         bindings.compactMap { binding in
-            guard let hint = binding.hint, !(readonly && binding.command.changesState) else { return nil }
-            let key: String
-            switch binding.command {
-            case .moveDown: key = ascii ? "j/k" : "↑↓"
-            case .quit: key = "q"
-            default: key = binding.keyLabel(ascii: ascii)
-            }
-            return (key, hint)
+            guard let hint = binding.hint, !(readonly && binding.command.changesState), !binding.keys.isEmpty else { return nil }
+            return (binding.footerLabel?(ascii) ?? binding.keyLabel(ascii: ascii), hint)
         }
+    }
+
+    /// How the footer names the key of `command` (its first key); nil when nothing is bound.
+    public func label(for command: Command, ascii: Bool) -> String? {
+        guard let binding = bindings.first(where: { $0.command == command }), !binding.keys.isEmpty else { return nil }
+        return binding.footerLabel?(ascii) ?? binding.keys[0].label(ascii: ascii)
+    }
+
+    /// The keys of each command in `keys` replaced (the others keep theirs). A rebound
+    /// command's labels are its keys' own; moving's short footer label goes when either
+    /// direction is rebound.
+    public func rebinding(_ keys: [Command: [Key]]) -> Keymap {
+        var keymap = self
+        for index in keymap.bindings.indices {
+            let command = keymap.bindings[index].command
+            if command == .moveDown, keys[.moveUp] != nil { keymap.bindings[index].footerLabel = nil }
+            guard let new = keys[command] else { continue }
+            keymap.bindings[index].keys = new
+            keymap.bindings[index].label = nil
+            keymap.bindings[index].footerLabel = nil
+        }
+        return keymap
+    }
+
+    /// Every key with the commands it is bound to, when more than one.
+    public var conflicts: [(key: Key, commands: [Command])] {
+        var seen: [Key: [Command]] = [:]
+        var order: [Key] = []
+        for binding in bindings {
+            for key in binding.keys {
+                if seen[key] == nil { order.append(key) }
+                if seen[key]?.contains(binding.command) != true { seen[key, default: []].append(binding.command) }
+            }
+        }
+        return order.compactMap { key in (seen[key]?.count ?? 0) > 1 ? (key, seen[key]!) : nil }
     }
 }

@@ -21,9 +21,7 @@ struct ActivityPane {
             return
         }
         let rows = inner.height
-        var offset = min(cursor.offset, max(0, entries.count - rows))
-        if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }
-        if cursor.selected < offset { offset = cursor.selected }
+        let offset = Cursor.firstVisible(cursor, count: entries.count, rows: rows)
         for row in 0..<min(rows, entries.count - offset) {
             let index = offset + row
             let entry = entries[index]

@@ -12,11 +12,7 @@ struct DetailView {
         let theme = settings.theme
         let count = content.count
         let rows = rect.inner.height
-        var offset = min(cursor.offset, max(0, count - rows))
-        if content.selectable {
-            if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }
-            if cursor.selected < offset { offset = cursor.selected }
-        }
+        let offset = Cursor.firstVisible(cursor, count: count, rows: rows, followSelection: content.selectable)
         let shown = count == 0 ? "0/0" : "\(offset + 1)–\(min(count, offset + rows))/\(count)"
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
         grid.box(rect, title: theme.text(content.title), note: theme.text(shown) + "  Esc back", focused: true, theme: theme)

@@ -43,9 +43,13 @@ struct Footer {
         var hints = keymap.hints(readonly: settings.readonly, ascii: settings.ascii)
         if let view = state.view {
             // In a view the dashboard's keys wait: only these act.
-            hints = [("Esc", "back"), (settings.ascii ? "j/k" : "↑↓", "scroll"), ("PgDn", "page")]
-            if case .queue = view { hints.append(("Enter", "customer")) }
-            hints += [("c", "customer id"), ("?", "help"), ("q", "quit")]
+            let ascii = settings.ascii
+            func key(_ command: Command) -> String? { keymap.label(for: command, ascii: ascii) }
+            var items: [(String?, String)] = [(key(.clearFilter), "back"), (key(.moveDown), "scroll"),
+                                              (key(.pageDown), "page")]
+            if case .queue = view { items.append((key(.open), "customer")) }
+            items += [(key(.askCustomer), "customer id"), (key(.toggleHelp), "help"), (key(.quit), "quit")]
+            hints = items.compactMap { item in item.0.map { ($0, item.1) } }
         }
         for (key, text) in hints {
             let need = DisplayWidth.of(key) + DisplayWidth.of(text) + 3

@@ -41,6 +41,20 @@ struct Header {
             second.pair("last push", "none yet")
         }
 
+        // Bookings a minute over the last hour, as wide as room allows (a bar per 1, 2, 3 or
+        // 5 minutes), first of the items that go where they fit; not shown for an hour
+        // without a booking (the header keeps its room for the rest).
+        let total = model.rate.total(now: now)
+        for columns in [60, 30, 20, 12] where total > 0 {
+            var spark = Line(theme: theme)
+            spark.add(" \(theme.separator) ", theme.headerValue)
+            spark.add("last hour ", theme.headerLabel)
+            spark.add(Sparkline.text(model.rate.buckets(columns, now: now), ascii: settings.ascii), theme.sparkline)
+            spark.add(" \(total) booked", theme.headerValue)
+            if second.width + spark.width <= rect.width { second.segments += spark.segments; break }
+            if first.width + spark.width <= rect.width { first.segments += spark.segments; break }
+        }
+
         // Less important items go wherever a whole item still fits.
         var optional: [Line] = []
         var store = Line(theme: theme)

@@ -6,6 +6,8 @@ struct ProductsPane {
     var model: ConsoleModel
     var state: ConsoleState
     var settings: RenderSettings
+    /// For the highlight of a row that changed a moment ago.
+    var now: Date
 
     /// Column widths for a pane `width` columns wide inside its border. Narrow panes drop the
     /// booking time, then the description.
@@ -61,9 +63,7 @@ struct ProductsPane {
         }
         // The reducer keeps the selection visible; clamp again here so a stale offset (a
         // resize before the next key) still draws the selected row.
-        var offset = min(cursor.offset, max(0, count - rows))
-        if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }
-        if cursor.selected < offset { offset = cursor.selected }
+        let offset = Cursor.firstVisible(cursor, count: count, rows: rows)
         for row in 0..<min(rows, count - offset) {
             guard let product = model.product(at: offset + row) else { break }
             let y = inner.y + 1 + row
@@ -89,11 +89,14 @@ struct ProductsPane {
 
     private func drawRow(into grid: inout Grid, _ product: Product, x x0: Int, y: Int, width: Int, columns c: Columns,
                          selected: Bool, focused: Bool, theme: Theme) {
-        let base: Style = selected && focused ? theme.selectedRow : .plain
+        // The selection bar wins over the highlight of a change; the mark still tells it.
+        let changed = model.changedRecently(product: product.id, now: now)
+        let base: Style = selected && focused ? theme.selectedRow : changed ? theme.changedRow : .plain
         let ellipsis = theme.ellipsis
         grid.fill(x: x0, y: y, width: width, height: 1, style: base)
         var x = x0
-        grid.write(selected ? theme.selectionMark : " ", x: x, y: y, style: base.with { $0.bold = true }, columns: 1); x += 2
+        let mark = selected ? theme.selectionMark : changed ? theme.changedMark : " "
+        grid.write(mark, x: x, y: y, style: base.with { $0.bold = true }, columns: 1); x += 2
         grid.write(String(product.id), x: x, y: y, style: base, columns: c.id, alignRight: true); x += c.id + 1
         let status = product.status
         grid.write(String(status.rawValue), x: x, y: y, style: merge(theme.status(status), over: base), columns: 1); x += 2

@@ -1,4 +1,5 @@
 import BookingCore
+import Foundation
 
 /// The Queues pane: the last set-queue push, one title per line with its customers in order.
 /// The selected product's title is highlighted; titles this group does not carry are dimmed,
@@ -8,6 +9,8 @@ struct QueuesPane {
     var model: ConsoleModel
     var state: ConsoleState
     var settings: RenderSettings
+    /// For the highlight of a queue a push changed a moment ago.
+    var now: Date
 
     func draw(into grid: inout Grid, _ rect: Rect) {
         let theme = settings.theme
@@ -27,9 +30,7 @@ struct QueuesPane {
         let selectedTitle = model.product(at: state.cursor(.products).selected)?.title
         let titleWidth = min(model.queueTitleWidth, max(8, inner.width * 2 / 5))
         let rows = inner.height
-        var offset = min(cursor.offset, max(0, queues.count - rows))
-        if cursor.selected >= offset + rows { offset = cursor.selected - rows + 1 }
-        if cursor.selected < offset { offset = cursor.selected }
+        let offset = Cursor.firstVisible(cursor, count: queues.count, rows: rows)
         for row in 0..<min(rows, queues.count - offset) {
             let index = offset + row
             let queue = queues[index]
@@ -39,10 +40,14 @@ struct QueuesPane {
             let carried = model.snapshot.carries(queue.title)
             if !carried { style = theme.dimmed }
             if let selectedTitle, TitleKey.same(queue.title, selectedTitle) { style = theme.highlightedTitle }
+            let changed = !selected && model.changedRecently(queue: queue.title, now: now)
             if selected { style = theme.on(theme.selectedRow, style) }
-            grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: selected ? theme.selectedRow : .plain)
+            if changed { style = theme.on(theme.changedRow, style) }
+            let rowStyle = selected ? theme.selectedRow : changed ? theme.changedRow : .plain
+            grid.fill(x: inner.x, y: y, width: inner.width, height: 1, style: rowStyle)
             var x = inner.x
-            grid.write(index == cursor.selected && focused ? theme.selectionMark : " ", x: x, y: y, style: style, columns: 2)
+            grid.write(index == cursor.selected && focused ? theme.selectionMark : changed ? theme.changedMark : " ",
+                       x: x, y: y, style: style, columns: 2)
             x += 2
             grid.write(queue.title, x: x, y: y, style: style, columns: titleWidth, ellipsis: theme.ellipsis)
             x += titleWidth + 1
@@ -56,7 +61,7 @@ struct QueuesPane {
                     reason = theme.text("near «") + near.carried + theme.text("» (\(near.kinds)) · ")
                 }
                 let width = DisplayWidth.of(reason)
-                grid.write(reason, x: x, y: y, style: theme.on(selected ? theme.selectedRow : .plain, theme.nearTitle),
+                grid.write(reason, x: x, y: y, style: theme.on(rowStyle, theme.nearTitle),
                            columns: min(width, room), ellipsis: theme.ellipsis)
                 x += min(width, room)
             }

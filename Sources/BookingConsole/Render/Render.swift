@@ -18,8 +18,8 @@ public func render(_ model: ConsoleModel, _ state: ConsoleState, size: Size, set
         DetailView(content: model.content(for: view, timeZone: settings.timeZone, width: size.width), cursor: state.viewCursor,
                    settings: settings).draw(into: &grid, ViewLayout(size: size).box)
     } else {
-        ProductsPane(model: model, state: state, settings: settings).draw(into: &grid, layout.products)
-        QueuesPane(model: model, state: state, settings: settings).draw(into: &grid, layout.queues)
+        ProductsPane(model: model, state: state, settings: settings, now: now).draw(into: &grid, layout.products)
+        QueuesPane(model: model, state: state, settings: settings, now: now).draw(into: &grid, layout.queues)
         ActivityPane(model: model, state: state, settings: settings).draw(into: &grid, layout.activity)
     }
     let footer = Footer(state: state, settings: settings, keymap: keymap, now: now)

@@ -9,9 +9,11 @@ public struct RenderSettings: Sendable {
     public var httpAddress: String
     /// Times on screen are wall-clock times in this zone.
     public var timeZone: TimeZone
+    public var palette: Palette
 
     public init(ascii: Bool = false, color: Bool = true, readonly: Bool = false, httpAddress: String = "",
-                timeZone: TimeZone = .current) {
+                timeZone: TimeZone = .current, palette: Palette = .dark) {
+        self.palette = palette
         self.ascii = ascii
         self.color = color
         self.readonly = readonly
@@ -19,7 +21,7 @@ public struct RenderSettings: Sendable {
         self.timeZone = timeZone
     }
 
-    public var theme: Theme { Theme(ascii: ascii, color: color) }
+    public var theme: Theme { Theme(ascii: ascii, color: color, palette: palette) }
 }
 
 /// Times and ages as the console prints them.

@@ -6,10 +6,13 @@ import BookingCore
 public struct Theme: Sendable {
     public var ascii: Bool
     public var color: Bool
+    /// Which colours, when `color`: monochrome ignores it.
+    public var palette: Palette
 
-    public init(ascii: Bool, color: Bool) {
+    public init(ascii: Bool, color: Bool, palette: Palette = .dark) {
         self.ascii = ascii
         self.color = color
+        self.palette = palette
     }
 
     // MARK: Glyphs
@@ -54,31 +57,64 @@ public struct Theme: Sendable {
         Style(foreground: color ? fg : .default, bold: bold, dim: dim)
     }
 
+    /// The colour for a meaning in this palette: dark is the original look; light keeps off
+    /// yellow and cyan text (faint on white); colour-blind never sets red against green, using
+    /// blue and orange, and every state also has its letter or mark.
+    private func tone(_ meaning: Meaning) -> TerminalColor {
+        switch (palette, meaning) {
+        case (.dark, .good): return .green
+        case (.dark, .booked): return .cyan
+        case (.dark, .bad): return .red
+        case (.dark, .warn): return .yellow
+        case (.dark, .accent): return .cyan
+        case (.dark, .heading): return .yellow
+        case (.dark, .queue): return .magenta
+        case (.light, .good): return .darkGreen
+        case (.light, .booked): return .blue
+        case (.light, .bad): return .red
+        case (.light, .warn): return .brown
+        case (.light, .accent): return .blue
+        case (.light, .heading): return .blue
+        case (.light, .queue): return .magenta
+        case (.colourblind, .good): return .skyBlue
+        case (.colourblind, .booked): return .orange
+        case (.colourblind, .bad): return .orange
+        case (.colourblind, .warn): return .orange
+        case (.colourblind, .accent): return .skyBlue
+        case (.colourblind, .heading): return .skyBlue
+        case (.colourblind, .queue): return .magenta
+        }
+    }
+
+    private enum Meaning { case good, booked, bad, warn, accent, heading, queue }
+
     public func border(focused: Bool) -> Style {
-        focused ? colored(.cyan, bold: true) : colored(.default, dim: !color)
+        focused ? colored(tone(.accent), bold: true) : colored(.default, dim: !color)
     }
 
     public func paneTitle(focused: Bool) -> Style {
-        focused ? Style(foreground: color ? .black : .default, background: color ? .cyan : .default,
-                        bold: !color, reverse: !color)
-            : Style(bold: true)
+        guard focused else { return Style(bold: true) }
+        guard color else { return Style(bold: true, reverse: true) }
+        return palette == .dark ? Style(foreground: .black, background: .cyan) : Style(foreground: .white, background: .blue)
     }
 
     public func status(_ status: Product.Status) -> Style {
         switch status {
-        case .available: return colored(.green, bold: true)
-        case .booked: return colored(.cyan, bold: true)
-        case .unavailable: return colored(.red, dim: !color)
+        case .available: return colored(tone(.good), bold: true)
+        case .booked: return colored(tone(.booked), bold: true)
+        case .unavailable:
+            // Colour-blind: unavailable is the quiet state, told by its letter, not by a colour.
+            return palette == .colourblind && color ? Style(dim: true) : colored(tone(.bad), dim: !color)
         }
     }
 
     public func activity(_ kind: ActivityEntry.Kind) -> Style {
         switch kind {
-        case .booking: return colored(.green)
-        case .queue: return colored(.magenta)
-        case .delivery: return colored(.cyan)
-        case .failure: return colored(.red, bold: true)
-        case .operatorAction: return colored(.yellow)
+        case .booking: return colored(tone(.good))
+        case .queue: return colored(tone(.queue))
+        case .delivery: return colored(tone(.booked))
+        case .failure: return colored(tone(.bad), bold: true)
+        case .operatorAction: return colored(tone(.warn))
         case .info: return .plain
         }
     }
@@ -94,7 +130,7 @@ public struct Theme: Sendable {
         }
     }
 
-    public var columnHeader: Style { Style(bold: true, underline: !color).with { $0.foreground = color ? .yellow : .default } }
+    public var columnHeader: Style { Style(bold: true, underline: !color).with { $0.foreground = color ? tone(.heading) : .default } }
     /// The selection bar: a background colour (cells keep their own colours on it), or
     /// reverse video in monochrome.
     public var selectedRow: Style { color ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
@@ -105,25 +141,50 @@ public struct Theme: Sendable {
             if base.background != .default { $0.background = base.background }
             if $0.foreground == .default { $0.foreground = base.foreground }
             $0.reverse = $0.reverse || base.reverse
+            // On the bright bar of a change, every cell's text is black: cyan or orange on
+            // yellow cannot be read. The letters still tell the states.
+            if color, base == changedRow {
+                $0.foreground = .pureBlack
+                $0.dim = false
+                $0.underline = false
+            }
         }
     }
-    public var highlightedTitle: Style { colored(.yellow, bold: true).with { $0.underline = !color } }
+    public var highlightedTitle: Style {
+        colored(palette == .dark ? .yellow : .magenta, bold: true).with { $0.underline = !color }
+    }
     public var dimmed: Style { Style(dim: true) }
     /// Why a queue is not booked here though a product looks like its title.
-    public var nearTitle: Style { colored(.yellow) }
+    public var nearTitle: Style { colored(tone(.warn)) }
     public var headerBar: Style { Style(foreground: color ? .white : .default, background: color ? .blue : .default, reverse: !color) }
     public var headerLabel: Style { headerBar.with { $0.bold = true } }
     public var headerValue: Style { headerBar }
     public func linkStyle(ok: Bool, failing: Bool) -> Style {
         guard color else { return headerBar.with { $0.bold = failing } }
-        return headerBar.with { $0.foreground = ok ? .green : (failing ? .red : .yellow); $0.bold = true }
+        // On the blue bar: colour-blind says ok in white and trouble in orange, never red/green.
+        let ok2: TerminalColor = palette == .colourblind ? .white : .green
+        let bad: TerminalColor = palette == .colourblind ? .orange : .red
+        let warn: TerminalColor = palette == .colourblind ? .orange : .yellow
+        return headerBar.with { $0.foreground = ok ? ok2 : (failing ? bad : warn); $0.bold = true }
     }
     public var badge: Style { Style(foreground: color ? .black : .default, background: color ? .yellow : .default, bold: true, reverse: !color) }
-    public var footerKey: Style { Style(foreground: color ? .black : .default, background: color ? .cyan : .default, reverse: !color) }
+    public var footerKey: Style {
+        guard color else { return Style(reverse: true) }
+        return palette == .dark ? Style(foreground: .black, background: .cyan) : Style(foreground: .white, background: .blue)
+    }
     public var footerText: Style { .plain }
-    public var info: Style { colored(.green) }
-    public var error: Style { colored(.red, bold: true) }
+    public var info: Style { colored(tone(.good)) }
+    public var error: Style { colored(tone(.bad), bold: true) }
     public var overlay: Style { .plain }
-    public var overlayBorder: Style { colored(.yellow, bold: true) }
-    public var helpKey: Style { colored(.cyan, bold: true) }
+    public var overlayBorder: Style { colored(palette == .dark ? .yellow : .blue, bold: true) }
+    public var helpKey: Style { colored(tone(.accent), bold: true) }
+
+    /// A row that changed a moment ago (`ConsoleModel.changedRecently`): a background in colour,
+    /// underline in monochrome, and the `changedMark` glyph either way.
+    public var changedRow: Style {
+        guard color else { return Style(bold: true, underline: true) }
+        return Style(foreground: .pureBlack, background: palette == .colourblind ? .orange : .yellow)
+    }
+    public var changedMark: String { ascii ? "*" : "•" }
+    public var sparkline: Style { headerBar.with { $0.bold = true } }
 }

@@ -26,11 +26,22 @@ public final class ConsoleController {
         self.clock = clock ?? monitor.clock
         self.model = ConsoleModel(snapshot: await monitor.snapshotNow())
         self.state = ConsoleState(size: size, readonly: settings.readonly)
+        model.rate = Self.seedRate(monitor, now: self.clock.now())
+    }
+
+    /// The last hour's bookings from the store's history, so the sparkline is right after a
+    /// restart (at most `HistoryQuery.maxLimit` of them: beyond 10,000 an hour it undercounts).
+    static func seedRate(_ monitor: Monitor, now: Date) -> BookingRate {
+        var query = HistoryQuery(kind: .booking, since: now.addingTimeInterval(-Double(BookingRate.minutes * 60)),
+                                 limit: HistoryQuery.maxLimit)
+        query.withoutAttempts = true
+        let times = ((try? monitor.history(query)) ?? []).map(\.time)
+        return BookingRate(bookedAt: times, now: now)
     }
 
     /// Reads the monitor again (after a change).
     public func refresh() async {
-        model.update(await monitor.snapshotNow())
+        model.update(await monitor.snapshotNow(), now: clock.now())
         state.clamp(to: model)
         loadViewHistory()
     }
@@ -72,6 +83,19 @@ public final class ConsoleController {
         return true
     }
 
+    /// Handles one mouse report as `press` handles a key; false when it asks to quit.
+    @discardableResult
+    public func mouse(_ event: MouseEvent) async -> Bool {
+        let before = state.views
+        let effect = state.handle(event, model: model, keymap: keymap, now: clock.now())
+        if state.views != before { loadViewHistory() }
+        guard let effect else { return true }
+        if effect == .quit { return false }
+        await execute(effect)
+        await refresh()
+        return true
+    }
+
     @discardableResult
     public func press(_ keys: [Key]) async -> Bool {
         for key in keys where !(await press(key)) { return false }
@@ -94,6 +118,12 @@ public final class ConsoleController {
         let snapshot = model.snapshot
         var ticking = snapshot.oldestPending != nil
         if case .open = snapshot.link.breaker { ticking = true }
+        if let highlight = model.nextHighlightExpiry { next = min(next ?? highlight, highlight) }
+        if model.rate.total(now: current) > 0 {
+            // The sparkline moves on a minute.
+            let minute = current.addingTimeInterval(60 - current.timeIntervalSince1970.truncatingRemainder(dividingBy: 60))
+            next = min(next ?? minute, minute)
+        }
         if ticking {
             let second = current.addingTimeInterval(1 - current.timeIntervalSince1970.truncatingRemainder(dividingBy: 1))
             next = min(next ?? second, second)

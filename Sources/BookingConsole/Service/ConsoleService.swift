@@ -18,6 +18,8 @@ public struct ConsoleService: Service {
     /// `Keymap.demo` and the generators switch in `booking-monitor demo`.
     public var keymap: Keymap = .standard
     public var toggleGenerators: (@Sendable () -> Bool)?
+    /// Mouse reports from the terminal (`--no-mouse` turns them off: the terminal selects text).
+    public var mouse = true
 
     public init(monitor: Monitor, settings: RenderSettings, retryLink: @escaping @Sendable () -> Void, logger: Logger) {
         self.monitor = monitor
@@ -34,7 +36,7 @@ public struct ConsoleService: Service {
     }
 
     public func run() async throws {
-        let terminal = try CursesTerminal(color: settings.color)
+        let terminal = try CursesTerminal(color: settings.color, mouse: mouse)
         do {
             try await terminal.start()
         } catch {
@@ -127,6 +129,11 @@ public struct ConsoleService: Service {
                     guard let controller else { continue }
                     if pendingChange { await controller.refresh(); pendingChange = false }
                     guard await controller.press(key) else { return }
+                    draw(controller)
+                case .terminal(.mouse(let event)):
+                    guard let controller else { continue }
+                    if pendingChange { await controller.refresh(); pendingChange = false }
+                    guard await controller.mouse(event) else { return }
                     draw(controller)
                 case .changed:
                     pendingChange = true

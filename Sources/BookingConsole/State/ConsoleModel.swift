@@ -25,6 +25,16 @@ public struct ConsoleModel: Sendable {
     /// The history of the product or customer the open view shows, newest first (read from
     /// the store by the controller when the view opens and after each change).
     public var viewHistory: [HistoryEntry] = []
+    /// When each product last changed (htop's highlight_changes), by id, and each queue, by
+    /// title: derived by comparing a snapshot with the one before. Entries past
+    /// `highlightFor` are dropped on the next update.
+    public private(set) var productChanges: [Int32: Date] = [:]
+    public private(set) var queueChanges: [TitleKey: Date] = [:]
+    /// A hash of each queue's customers, to tell which queue a push changed.
+    private var queueHashes: [TitleKey: Int] = [:]
+    /// Bookings per minute over the last hour (the header's sparkline).
+    public var rate = BookingRate()
+    public static let highlightFor: TimeInterval = 5
 
     public init(snapshot: MonitorSnapshot, filter: String = "") {
         self.snapshot = snapshot
@@ -34,9 +44,48 @@ public struct ConsoleModel: Sendable {
         refresh()
     }
 
-    public mutating func update(_ snapshot: MonitorSnapshot) {
+    /// `now`: when the snapshot was taken; with it, what changed since the last one is noted
+    /// (rows to highlight, bookings to count).
+    public mutating func update(_ snapshot: MonitorSnapshot, now: Date? = nil) {
+        let previous = self.snapshot
         self.snapshot = snapshot
-        refresh()
+        refresh(now: now)
+        guard let now else { return }
+        let booked = snapshot.totals.bookings - previous.totals.bookings
+        if booked > 0 { rate.record(booked, at: now, now: now) }
+        noteProductChanges(from: previous.products, to: snapshot.products, now: now)
+        productChanges = productChanges.filter { now.timeIntervalSince($0.value) < Self.highlightFor }
+        queueChanges = queueChanges.filter { now.timeIntervalSince($0.value) < Self.highlightFor }
+    }
+
+    /// One pass over the products: by position while ids line up (the usual case: the same
+    /// catalog, in id order), by id otherwise.
+    private mutating func noteProductChanges(from old: [Product], to new: [Product], now: Date) {
+        if old.count == new.count {
+            var aligned = true
+            for index in new.indices where old[index] != new[index] {
+                guard old[index].id == new[index].id else { aligned = false; break }
+                productChanges[new[index].id] = now
+            }
+            if aligned { return }
+        }
+        let before = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for product in new where before[product.id] != product { productChanges[product.id] = now }
+    }
+
+    /// True while the product's change is highlighted.
+    public func changedRecently(product id: Int32, now: Date) -> Bool {
+        productChanges[id].map { now.timeIntervalSince($0) < Self.highlightFor } ?? false
+    }
+
+    public func changedRecently(queue title: String, now: Date) -> Bool {
+        queueChanges[TitleKey(title)].map { now.timeIntervalSince($0) < Self.highlightFor } ?? false
+    }
+
+    /// When the next highlight ends, for the redraw that removes it.
+    public var nextHighlightExpiry: Date? {
+        let latest = (productChanges.values.min().map { [$0] } ?? []) + (queueChanges.values.min().map { [$0] } ?? [])
+        return latest.min().map { $0.addingTimeInterval(Self.highlightFor) }
     }
 
     public mutating func setFilter(_ filter: String) {
@@ -45,19 +94,29 @@ public struct ConsoleModel: Sendable {
         rematch()
     }
 
-    private mutating func refresh() {
+    private mutating func refresh(now: Date? = nil) {
         rematch()
         guard snapshot.queues.sequence != queueSequence || queueSequence == 0 else { return }
+        let first = queueSequence < 0
         queueSequence = snapshot.queues.sequence
         var lengths: [TitleKey: Int] = [:]
         lengths.reserveCapacity(snapshot.queues.queues.count)
+        var hashes: [TitleKey: Int] = [:]
+        hashes.reserveCapacity(snapshot.queues.queues.count)
         var width = 0
         var customers = 0
         for queue in snapshot.queues.queues {
-            lengths[TitleKey(queue.title), default: 0] += queue.customers.count
+            let key = TitleKey(queue.title)
+            lengths[key, default: 0] += queue.customers.count
             width = max(width, DisplayWidth.of(queue.title))
             customers += queue.customers.count
+            var hasher = Hasher()
+            hasher.combine(queue.customers)
+            let hash = hasher.finalize()
+            hashes[key] = hash
+            if !first, let now, queueHashes[key] != hash { queueChanges[key] = now }
         }
+        queueHashes = hashes
         queueLengths = lengths
         queueTitleWidth = width
         queueCustomerCount = customers

@@ -24,6 +24,11 @@ public struct Size: Sendable, Hashable, CustomStringConvertible {
 public struct Cursor: Sendable, Hashable {
     public var selected = 0
     public var offset = 0
+
+    public init(selected: Int = 0, offset: Int = 0) {
+        self.selected = selected
+        self.offset = offset
+    }
 }
 
 /// A line under the panes that clears itself.

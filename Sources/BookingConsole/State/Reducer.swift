@@ -33,7 +33,7 @@ extension ConsoleState {
     /// Inside a view: moving scrolls it (in a queue, moves the selected customer), `Enter` on
     /// a queued customer opens that customer, `Esc` goes back, `c` asks for another customer,
     /// `?` and `q` work as everywhere; keys that change state act on the dashboard only.
-    private mutating func applyInView(_ command: Command, model: ConsoleModel, now: Date) -> Effect? {
+    mutating func applyInView(_ command: Command, model: ConsoleModel, now: Date) -> Effect? {
         guard let view else { return nil }
         let content = model.content(for: view, timeZone: .current, width: size.width)
         let rows = max(1, ViewLayout(size: size).bodyRows)

@@ -367,7 +367,7 @@ struct TmuxPane {
     struct TmuxError: Error, CustomStringConvertible { var description: String }
 }
 
-private func http(_ method: String, _ url: String, body: String? = nil) async throws -> Data {
+func http(_ method: String, _ url: String, body: String? = nil) async throws -> Data {
     var request = HTTPClientRequest(url: url)
     request.method = .init(rawValue: method)
     if let body {
@@ -383,4 +383,4 @@ private func http(_ method: String, _ url: String, body: String? = nil) async th
 }
 
 /// A port nothing listens on right now.
-private func freePort() throws -> Int { try OrchestratorStandIn.freePort() }
+func freePort() throws -> Int { try OrchestratorStandIn.freePort() }
