@@ -18,6 +18,8 @@ public struct ConsoleService: Service {
     /// `Keymap.demo` and the generators switch in `booking-monitor demo`.
     public var keymap: Keymap = .standard
     public var toggleGenerators: (@Sendable () -> Bool)?
+    /// The command line's history across runs (`CommandHistoryFile.standard()`).
+    public var historyFile: CommandHistoryFile? = .standard()
 
     public init(monitor: Monitor, settings: RenderSettings, retryLink: @escaping @Sendable () -> Void, logger: Logger) {
         self.monitor = monitor
@@ -120,7 +122,7 @@ public struct ConsoleService: Service {
                     } else {
                         controller = await ConsoleController(monitor: monitor, settings: settings, size: size,
                                                              keymap: keymap, retryLink: retryLink,
-                                                             toggleGenerators: toggleGenerators)
+                                                             toggleGenerators: toggleGenerators, historyFile: historyFile)
                     }
                     draw(controller!)
                 case .terminal(.key(let key)):
