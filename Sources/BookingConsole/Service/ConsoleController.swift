@@ -66,6 +66,13 @@ public final class ConsoleController {
     /// Handles one key; returns false when the key asks to quit.
     @discardableResult
     public func press(_ key: Key) async -> Bool {
+        if key == .tab, var editor = state.commandLine,
+           let (text, candidates) = CommandLineSyntax.completePath(editor.text, listing: Self.entries) {
+            editor.text = text
+            editor.candidates = candidates
+            state.commandLine = editor
+            return true
+        }
         let before = state.views
         let commands = state.commandHistory
         let effect = state.handle(key, model: model, keymap: keymap, now: clock.now())
@@ -200,9 +207,12 @@ public final class ConsoleController {
     }
 
     private func undo(_ entry: UndoEntry) async throws {
-        defer { if state.undoStack.last == entry { state.undoStack.removeLast() } }
+        // Done or refused for good: the entry leaves the stack. A store failure keeps it (the
+        // error is the message; U again once the store works).
+        func drop() { if state.undoStack.last == entry { state.undoStack.removeLast() } }
         do {
             let reverted = try await monitor.revert(entry.changes, by: "console undo")
+            drop()
             let given = reverted.filter { $0.after.status == .booked && $0.before.status != .booked }
             let detail = given.count == 1 && reverted.count == 1
                 ? "product \(given[0].after.id) given back to customer \(given[0].after.bookedBy ?? 0)"
@@ -210,6 +220,7 @@ public final class ConsoleController {
                     + (given.isEmpty ? "" : ", \(given.count) given back to their customers")
             state.show("undone \(entry.label): \(detail)", now: clock.now())
         } catch let error as BulkError {
+            drop()
             // Changed between the check and the write (another instance, the API).
             model.update(await monitor.snapshotNow())
             let products = model.snapshot.products
@@ -217,6 +228,17 @@ public final class ConsoleController {
                                          timeZone: settings.timeZone)
             state.show(UndoEntry.blockedMessage(reasons.isEmpty ? ["\(error)"] : reasons)
                        + " (dropped from undo)", kind: .error, now: clock.now())
+        }
+    }
+
+    /// A directory's entries for path completion, directories ending in `/`.
+    static func entries(of directory: String) -> [String] {
+        let path = CSVExport.expand(directory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.map { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            return isDirectory.boolValue ? name + "/" : name
         }
     }
 

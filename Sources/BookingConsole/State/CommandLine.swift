@@ -159,4 +159,30 @@ public enum CommandLineSyntax {
         if matching.count == 1 { completed += " " }
         return (completed, matching.count > 1 ? matching : [])
     }
+
+    /// Tab on the PATH of `export csv PATH` / `export history csv PATH`: the path completed as
+    /// far as the entries of its directory agree (a directory gets its `/`), and the
+    /// candidates when several fit; nil when the text is not at a path. `listing` gives a
+    /// directory's entries, directories ending in `/` (the controller reads the file system).
+    public static func completePath(_ text: String, listing: (String) -> [String]) -> (text: String, candidates: [String])? {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let atPath = words.count >= 1 && words[0].lowercased() == "export" && !text.hasSuffix(" ")
+            && (words.count == 3 && words[1].lowercased() == "csv"
+                || words.count == 4 && words[1].lowercased() == "history" && words[2].lowercased() == "csv")
+        let afterCsv = text.hasSuffix(" ") && (words.count == 2 && words.last?.lowercased() == "csv"
+                                              || words.count == 3 && words.last?.lowercased() == "csv")
+        guard atPath || afterCsv else { return nil }
+        let partial = afterCsv ? "" : words.last!
+        let slash = partial.lastIndex(of: "/")
+        let directory = slash.map { String(partial[...$0]) } ?? ""
+        let name = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
+        let matching = listing(directory.isEmpty ? "." : directory).filter { $0.hasPrefix(name) }.sorted()
+        guard let first = matching.first else { return (text, []) }
+        var common = first
+        for entry in matching.dropFirst() {
+            while !entry.hasPrefix(common) { common.removeLast() }
+        }
+        let prefix = afterCsv ? text : String(text.dropLast(partial.count))
+        return (prefix + directory + common, matching.count > 1 ? matching : [])
+    }
 }

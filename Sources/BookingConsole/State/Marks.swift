@@ -70,8 +70,9 @@ extension ConsoleState {
             let question = booked.count == 1
                 ? "release product \(booked[0].id) from customer \(booked[0].bookedBy ?? 0)"
                 : "release \(booked.count) booked products from their customers (\(who))"
+            let next = booked.count == 1 ? "the next in its queue gets it" : "the next in each queue gets them"
             confirmation = Confirmation(
-                question: "\(question)? the next in each queue gets them; the Orchestrator is not told  y/N",
+                question: "\(question)? \(next); the Orchestrator is not told  y/N",
                 effect: .bulk(request), declined: "nothing changed: \(booked.count) booked product\(booked.count == 1 ? "" : "s") stay booked")
             return nil
         }

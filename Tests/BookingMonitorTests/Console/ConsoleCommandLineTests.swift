@@ -45,6 +45,25 @@ import Testing
         #expect(CommandLineSyntax.complete("xyz") == ("xyz", []))
     }
 
+    @Test func tabCompletesExportPathsFromTheFileSystem() async throws {
+        let listing: (String) -> [String] = { directory in
+            directory == "/tmp/x/" ? ["products.csv", "prices.csv", "sub/"] : directory == "." ? ["here.csv"] : []
+        }
+        #expect(CommandLineSyntax.completePath("export csv /tmp/x/pr", listing: listing)?.text == "export csv /tmp/x/pr")
+        #expect(CommandLineSyntax.completePath("export csv /tmp/x/pr", listing: listing)?.candidates
+            == ["prices.csv", "products.csv"])
+        #expect(CommandLineSyntax.completePath("export history csv /tmp/x/s", listing: listing)?.text
+            == "export history csv /tmp/x/sub/")
+        #expect(CommandLineSyntax.completePath("export csv ", listing: listing)?.text == "export csv here.csv")
+        #expect(CommandLineSyntax.completePath("sort ti", listing: listing) == nil, "not at a path")
+        // Through the controller, on the real file system.
+        let workspace = try ConsoleKeymapTests.Workspace()
+        try "".write(toFile: workspace.path + "/report-2026.csv", atomically: true, encoding: .utf8)
+        let controller = await ConsoleFixture.controller(try await ConsoleFixture.monitor(), size: Self.size)
+        await controller.press([.character(":")] + Self.keys("export csv \(workspace.path)/rep") + [.tab])
+        #expect(controller.state.commandLine?.text == "export csv \(workspace.path)/report-2026.csv")
+    }
+
     @Test func historyGoesUpAndDownAndSurvivesARestart() async throws {
         let workspace = try ConsoleKeymapTests.Workspace()
         let file = CommandHistoryFile(path: workspace.path + "/state/booking-monitor/command-history")
