@@ -56,7 +56,7 @@ public struct Keymap: Sendable {
                 label: { _ in "U/Ctrl-Z" }),
         Binding([.character("s")], .sortNext, help: "sort products by the next column"),
         Binding([.character("S")], .sortReverse, help: "reverse the sort"),
-        Binding([.character(":")], .openCommandLine, help: "command line (:help lists commands; Up/Down history, Tab completes)"),
+        Binding([.character(":")], .openCommandLine, help: "command line (:help lists its commands; Up/Down history, Tab completes)"),
         Binding([.character("/")], .startFilter, hint: "filter", help: "filter products by title or id (Enter keeps, Esc clears)"),
         Binding([.escape], .clearFilter, help: "go back from a view, clear the filter, close help"),
         Binding([.character("p")], .togglePause, hint: "pause", help: "pause or resume the booking checker"),

@@ -12,7 +12,9 @@ public enum ConsoleCommand: Sendable, Hashable {
     case exportProducts(path: String)
     case exportHistory(path: String)
     case stock(Int)
-    case pause, resume, undo, help, quit
+    /// `:help`: the commands on the message line; `:help NAME`: that command's usage.
+    case help(String?)
+    case pause, resume, undo, quit
 
     /// Commands `--readonly` refuses.
     public var changesState: Bool {
@@ -38,7 +40,7 @@ public enum CommandLineSyntax {
         ("pause", "pause            pause the booking checker"),
         ("resume", "resume           resume the booking checker"),
         ("undo", "undo             undo the last action"),
-        ("help", "help             the keys and these commands"),
+        ("help", "help [COMMAND]   the commands, or one command's usage (? shows the keys)"),
         ("quit", "quit             stop the monitor"),
     ]
 
@@ -94,13 +96,19 @@ public enum CommandLineSyntax {
                 }
                 return .success(.stock(count))
             }
-        case "pause", "resume", "undo", "help", "quit", "q":
+        case "help":
+            guard rest.count <= 1 else { return .failure(Failure("help: \(usage("help"))")) }
+            guard let name = rest.first?.lowercased() else { return .success(.help(nil)) }
+            guard commands.contains(where: { $0.name == name }) else {
+                return .failure(Failure("help: \(name): not a command (\(names))"))
+            }
+            return .success(.help(name))
+        case "pause", "resume", "undo", "quit", "q":
             guard rest.isEmpty else { return .failure(Failure("\(name) takes nothing after it")) }
             switch name {
             case "pause": return .success(.pause)
             case "resume": return .success(.resume)
             case "undo": return .success(.undo)
-            case "help": return .success(.help)
             default: return .success(.quit)
             }
         default:
@@ -110,7 +118,13 @@ public enum CommandLineSyntax {
 
     static var names: String { commands.map(\.name).joined(separator: ", ") }
 
-    static func usage(_ name: String) -> String { commands.first { $0.name == name }?.usage ?? name }
+    /// `:help`'s line: every command with its arguments.
+    public static var summary: String {
+        "commands: " + commands.map { $0.usage.components(separatedBy: "  ").first!.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: ", ") + " (:help NAME for one; ? for the keys)"
+    }
+
+    public static func usage(_ name: String) -> String { commands.first { $0.name == name }?.usage ?? name }
 
     /// `1-20,25` as ids in the order given, each once. `command` names the command in errors.
     public static func ids(_ text: String, command: String) -> Result<[Int32], Failure> {

@@ -134,8 +134,8 @@ extension ConsoleState {
             return model.snapshot.paused ? .setPaused(false) : nil
         case .undo:
             return undoLast(model: model, now: now)
-        case .help:
-            helpShown = true
+        case .help(let name):
+            show(name.map { ":" + CommandLineSyntax.usage($0) } ?? CommandLineSyntax.summary, now: now)
         case .quit:
             return .quit
         }
