@@ -33,12 +33,33 @@ public enum Command: Sendable, Hashable {
     case open
     /// `c`: asks for a customer id, then shows that customer.
     case askCustomer
+    /// `m`: marks or unmarks the selected product and moves down.
+    case toggleMark
+    /// `V`: marks every product from the last mark to the selection.
+    case markRange
+    /// `*`, Ctrl-A: marks every product shown (after the filter).
+    case markAll
+    /// `x`: clears the marks.
+    case clearMarks
+    /// `+`: stock arrived: asks how many copies of the selected title to make available.
+    case stockArrived
+    /// `U`, Ctrl-Z: undoes the last operator action while it can be undone.
+    case undo
+    /// `:`: the command line.
+    case openCommandLine
+    /// `s`: sorts Products by the next column.
+    case sortNext
+    /// `S`: reverses the sort.
+    case sortReverse
+    /// Sorts Products by a column; again on the same column reverses it (a heading click).
+    case sortBy(ProductColumn)
     case quit
 
     /// Commands `--readonly` turns off.
     public var changesState: Bool {
         switch self {
-        case .toggleAvailability, .setAvailable, .setUnavailable, .togglePause, .resend, .toggleGenerators: return true
+        case .toggleAvailability, .setAvailable, .setUnavailable, .togglePause, .resend, .toggleGenerators,
+             .stockArrived, .undo: return true
         default: return false
         }
     }

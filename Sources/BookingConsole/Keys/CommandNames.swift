@@ -26,6 +26,15 @@ extension Command {
         ("outbox", .toggleOutbox),
         ("open", .open),
         ("customer", .askCustomer),
+        ("toggle-mark", .toggleMark),
+        ("mark-range", .markRange),
+        ("mark-all", .markAll),
+        ("clear-marks", .clearMarks),
+        ("stock-arrived", .stockArrived),
+        ("undo", .undo),
+        ("command-line", .openCommandLine),
+        ("sort-next", .sortNext),
+        ("sort-reverse", .sortReverse),
         ("quit", .quit),
     ]
 

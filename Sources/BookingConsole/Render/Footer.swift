@@ -23,6 +23,22 @@ struct Footer {
             x += grid.write(typed, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
             grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
             grid.write("   Enter show  Esc cancel", x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
+        } else if let editor = state.commandLine {
+            var x = rect.x
+            x += grid.write(" :", x: x, y: rect.y, style: Style(bold: true))
+            x += grid.write(editor.text, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
+            grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
+            let help = editor.candidates.isEmpty ? "   Enter run  Tab complete  Up/Down history  Esc cancel"
+                : "   " + editor.candidates.joined(separator: " ")
+            grid.write(help, x: x + 1, y: rect.y, style: theme.dimmed, limit: rect.x + rect.width - x - 1)
+        } else if let prompt = state.stockPrompt {
+            var x = rect.x
+            x += grid.write(" stock arrived for «\(prompt.title)», copies: ", x: x, y: rect.y, style: Style(bold: true),
+                            limit: rect.width - 12)
+            x += grid.write(prompt.typed, x: x, y: rect.y, style: theme.highlightedTitle, limit: rect.width - x - 1)
+            grid.write(theme.cursor, x: x, y: rect.y, style: Style(bold: true))
+            grid.write("   Enter go  Esc cancel", x: x + 1, y: rect.y, style: theme.dimmed,
+                       limit: rect.x + rect.width - x - 1)
         } else if let confirmation = state.confirmation {
             grid.write(" " + confirmation.question, x: rect.x, y: rect.y, style: theme.error,
                        columns: rect.width, ellipsis: theme.ellipsis)
@@ -50,6 +66,10 @@ struct Footer {
             if case .queue = view { items.append((key(.open), "customer")) }
             items += [(key(.askCustomer), "customer id"), (key(.toggleHelp), "help"), (key(.quit), "quit")]
             hints = items.compactMap { item in item.0.map { ($0, item.1) } }
+        }
+        if !state.marks.isEmpty, state.view == nil {
+            // What a and u act on now, first: the marks.
+            hints.insert(("\(state.marks.count)", "marked (x clears)"), at: 0)
         }
         for (key, text) in hints {
             let need = DisplayWidth.of(key) + DisplayWidth.of(text) + 3

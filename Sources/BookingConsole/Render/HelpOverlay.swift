@@ -10,21 +10,29 @@ struct HelpOverlay {
         let bindings = keymap.bindings
         let labels = bindings.map { $0.keyLabel(ascii: settings.ascii) }
         let keyWidth = labels.map { DisplayWidth.of($0) }.max() ?? 0
-        let lines = Self.innerLines(bindings: bindings.count)
-        let width = min(size.width - 2, max(40, keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4))
+        // Two columns of bindings when one does not fit the height (a short terminal).
+        let columns = bindings.count + 2 > size.height - 4 ? 2 : 1
+        let perColumn = (bindings.count + columns - 1) / columns
+        let lines = perColumn + 5
+        let widest = keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4
+        let width = min(size.width - 2, max(40, widest * columns))
         let height = min(size.height - 2, lines + 2)
         let rect = Rect(x: (size.width - width) / 2, y: max(1, (size.height - height) / 2), width: width, height: height)
         grid.box(rect, title: "Keys (any key closes)", focused: true, theme: theme)
         let inner = rect.inner
+        let columnWidth = inner.width / columns
         var y = inner.y
-        for (binding, label) in zip(bindings, labels) where y < inner.y + inner.height {
+        for (index, (binding, label)) in zip(bindings, labels).enumerated() {
+            let x = inner.x + 1 + (index / perColumn) * columnWidth
+            y = inner.y + index % perColumn
+            guard y < inner.y + inner.height else { continue }
             let refused = settings.readonly && binding.command.changesState
-            grid.write(label, x: inner.x + 1, y: y, style: refused ? theme.dimmed : theme.helpKey, columns: keyWidth)
+            grid.write(label, x: x, y: y, style: refused ? theme.dimmed : theme.helpKey, columns: keyWidth)
             let text = refused ? binding.help + " (read-only)" : binding.help
-            grid.write(text, x: inner.x + 1 + keyWidth + 2, y: y, style: refused ? theme.dimmed : .plain,
-                       columns: max(0, inner.width - keyWidth - 3), ellipsis: theme.ellipsis)
-            y += 1
+            grid.write(text, x: x + keyWidth + 2, y: y, style: refused ? theme.dimmed : .plain,
+                       columns: max(0, columnWidth - keyWidth - 3), ellipsis: theme.ellipsis)
         }
+        y = inner.y + perColumn
         y += 1
         guard y < inner.y + inner.height else { return }
         var x = inner.x + 1

@@ -46,6 +46,7 @@ struct ProductsPane {
         if !state.filter.isEmpty {
             title = "1 Products \(theme.dot) filter \"\(state.filter)\" \(count) of \(model.snapshot.products.count)"
         }
+        if !state.marks.isEmpty { title += " \(theme.dot) \(state.marks.count) marked" }
         let note = count > 0 ? "\(cursor.selected + 1)/\(count)" : nil
         grid.box(rect, title: title, note: note, focused: focused, theme: theme)
         let inner = rect.inner
@@ -75,16 +76,46 @@ struct ProductsPane {
     private func drawColumnHeader(into grid: inout Grid, _ inner: Rect, _ c: Columns, theme: Theme) {
         let style = theme.columnHeader
         grid.fill(x: inner.x, y: inner.y, width: inner.width, height: 1, style: style)
+        // The sorted column's heading carries the direction (none without a sort: id order).
+        func heading(_ text: String, _ column: ProductColumn?) -> String {
+            guard let sort = state.sort, sort.column == column else { return text }
+            return text + sort.arrow(ascii: settings.ascii)
+        }
         var x = inner.x + 2
-        grid.write("ID", x: x, y: inner.y, style: style, columns: c.id, alignRight: true); x += c.id + 1
-        grid.write("S", x: x, y: inner.y, style: style, columns: 1); x += 2
-        grid.write("Title", x: x, y: inner.y, style: style, columns: c.title); x += c.title + 1
+        let idSorted = state.sort?.column == .id
+        grid.write(heading("ID", .id), x: x - (idSorted ? 1 : 0), y: inner.y, style: style,
+                   columns: c.id + (idSorted ? 1 : 0), alignRight: true)
+        x += c.id + 1
+        grid.write(heading("S", .status), x: x, y: inner.y, style: style, columns: 2); x += 2
+        grid.write(heading("Title", .title), x: x, y: inner.y, style: style, columns: c.title); x += c.title + 1
         if c.description > 0 {
             grid.write("Description", x: x, y: inner.y, style: style, columns: c.description); x += c.description + 1
         }
-        grid.write("Customer", x: x, y: inner.y, style: style, columns: c.customer); x += c.customer + 1
-        if c.time > 0 { grid.write("Booked", x: x, y: inner.y, style: style, columns: c.time); x += c.time + 1 }
-        grid.write("Q", x: x, y: inner.y, style: style, columns: c.queue, alignRight: true)
+        grid.write(heading("Customer", .customer), x: x, y: inner.y, style: style, columns: c.customer + 1)
+        x += c.customer + 1
+        if c.time > 0 { grid.write(heading("Booked", .booked), x: x, y: inner.y, style: style, columns: c.time); x += c.time + 1 }
+        grid.write(heading("Q", .queue), x: x - (state.sort?.column == .queue ? 1 : 0), y: inner.y, style: style,
+                   columns: c.queue + (state.sort?.column == .queue ? 1 : 0), alignRight: true)
+    }
+
+    /// Which column's heading is at `x` (columns from the pane's inner left edge) in a pane
+    /// `width` columns wide inside its border; nil for the description and the gaps.
+    static func column(atX x: Int, width: Int, idDigits: Int) -> ProductColumn? {
+        let c = Columns(width: width, idDigits: idDigits)
+        var spans: [(Int, Int, ProductColumn?)] = []
+        var start = 2
+        func add(_ width: Int, _ column: ProductColumn?) {
+            spans.append((start, start + width, column))
+            start += width + 1
+        }
+        add(c.id, .id)
+        add(1, .status)
+        add(c.title, .title)
+        if c.description > 0 { add(c.description, nil) }
+        add(c.customer, .customer)
+        if c.time > 0 { add(c.time, .booked) }
+        add(c.queue, .queue)
+        return spans.first { x >= $0.0 && x < $0.1 }?.2
     }
 
     private func drawRow(into grid: inout Grid, _ product: Product, x x0: Int, y: Int, width: Int, columns c: Columns,
@@ -96,7 +127,11 @@ struct ProductsPane {
         grid.fill(x: x0, y: y, width: width, height: 1, style: base)
         var x = x0
         let mark = selected ? theme.selectionMark : changed ? theme.changedMark : " "
-        grid.write(mark, x: x, y: y, style: base.with { $0.bold = true }, columns: 1); x += 2
+        grid.write(mark, x: x, y: y, style: base.with { $0.bold = true }, columns: 1)
+        if state.marks.contains(product.id) {
+            grid.write(settings.ascii ? "*" : "●", x: x + 1, y: y, style: base.with { $0.bold = true }, columns: 1)
+        }
+        x += 2
         grid.write(String(product.id), x: x, y: y, style: base, columns: c.id, alignRight: true); x += c.id + 1
         let status = product.status
         grid.write(String(status.rawValue), x: x, y: y, style: merge(theme.status(status), over: base), columns: 1); x += 2
@@ -121,4 +156,21 @@ struct ProductsPane {
     }
 
     private func merge(_ style: Style, over base: Style) -> Style { settings.theme.on(base, style) }
+}
+
+/// The Products heading's hit-test for a mouse click: the sortable column whose heading is at
+/// screen column `x` on screen row `y`, in the dashboard laid out for `size`; nil off the
+/// heading row, on the description, or on a gap. `ConsoleState.sortBy(_:ascending: nil, …)`
+/// (or `Command.sortBy`) then sorts by it, and reverses it on a second click.
+public func productColumn(atScreenX x: Int, y: Int, size: Size, model: ConsoleModel) -> ProductColumn? {
+    let layout = Layout(size: size)
+    guard !layout.isTooSmall else { return nil }
+    let inner = layout.products.inner
+    guard y == inner.y, x >= inner.x, x < inner.x + inner.width else { return nil }
+    return productColumn(atX: x - inner.x, width: inner.width, model: model)
+}
+
+/// The same inside the pane: `x` from the pane's inner left edge, `width` its inner width.
+public func productColumn(atX x: Int, width: Int, model: ConsoleModel) -> ProductColumn? {
+    ProductsPane.column(atX: x, width: width, idDigits: String(model.snapshot.products.last?.id ?? 0).count)
 }

@@ -14,10 +14,12 @@ public final class ConsoleController {
     /// The demo's generators switch; returns whether they now run. nil outside the demo.
     private let toggleGenerators: (@Sendable () -> Bool)?
     private let clock: any BookingClock
+    /// Where the command line's history is kept across runs; nil: not kept.
+    private let historyFile: CommandHistoryFile?
 
     public init(monitor: Monitor, settings: RenderSettings, size: Size, keymap: Keymap = .standard,
                 retryLink: @escaping @Sendable () -> Void = {}, toggleGenerators: (@Sendable () -> Bool)? = nil,
-                clock: (any BookingClock)? = nil) async {
+                clock: (any BookingClock)? = nil, historyFile: CommandHistoryFile? = nil) async {
         self.monitor = monitor
         self.settings = settings
         self.keymap = keymap
@@ -26,6 +28,9 @@ public final class ConsoleController {
         self.clock = clock ?? monitor.clock
         self.model = ConsoleModel(snapshot: await monitor.snapshotNow())
         self.state = ConsoleState(size: size, readonly: settings.readonly)
+        self.historyFile = historyFile
+        state.timeZone = settings.timeZone
+        state.commandHistory = historyFile?.load() ?? []
         model.rate = Self.seedRate(monitor, now: self.clock.now())
     }
 
@@ -72,10 +77,26 @@ public final class ConsoleController {
     /// Handles one key; returns false when the key asks to quit.
     @discardableResult
     public func press(_ key: Key) async -> Bool {
+        if key == .tab, var editor = state.commandLine,
+           let (text, candidates) = CommandLineSyntax.completePath(editor.text, listing: Self.entries) {
+            editor.text = text
+            editor.candidates = candidates
+            state.commandLine = editor
+            return true
+        }
         let before = state.views
+        let commands = state.commandHistory
         let effect = state.handle(key, model: model, keymap: keymap, now: clock.now())
         syncFilter()
         if state.views != before { loadViewHistory() }
+        if state.commandHistory != commands, let historyFile {
+            do {
+                try historyFile.save(state.commandHistory)
+            } catch {
+                state.show("command history not saved to \(historyFile.path): \(error.localizedDescription)",
+                           kind: .error, now: clock.now())
+            }
+        }
         guard let effect else { return true }
         if effect == .quit { return false }
         await execute(effect)
@@ -132,8 +153,9 @@ public final class ConsoleController {
     }
 
     private func syncFilter() {
-        if model.filter != state.filter {
+        if model.filter != state.filter || model.sort != state.sort {
             model.setFilter(state.filter)
+            model.setSort(state.sort)
             state.clamp(to: model)
         }
     }
@@ -142,7 +164,11 @@ public final class ConsoleController {
         do {
             switch effect {
             case .setAvailability(let id, let available):
-                let product = try await monitor.setAvailability(productId: id, isAvailable: available, by: "console")
+                // Through the bulk path with one id: the answer carries the product before, for undo.
+                let changes = try await monitor.setAvailability(productIds: [id], isAvailable: available, by: "console")
+                let product = changes.first?.after ?? model.snapshot.products.first { $0.id == id }!
+                state.remember(UndoEntry(label: "product \(id) \(available ? "available" : "unavailable")",
+                                         changes: changes, at: clock.now()))
                 switch product.status {
                 case .booked:
                     state.show("product \(id) «\(product.title)» booked for customer \(product.bookedBy ?? 0)", now: clock.now())
@@ -151,6 +177,18 @@ public final class ConsoleController {
                 case .unavailable:
                     state.show("product \(id) «\(product.title)» is unavailable", now: clock.now())
                 }
+            case .bulk(let request):
+                try await bulk(request)
+            case .undo(let entry):
+                try await undo(entry)
+            case .exportProducts(let path):
+                let text = CSVExport.products(model)
+                try write(text, to: path)
+                state.show("exported \(model.productCount) products to \(path)", now: clock.now())
+            case .exportHistory(let path):
+                let entries = try monitor.history(HistoryQuery(limit: HistoryQuery.maxLimit))
+                try write(CSVExport.history(entries), to: path)
+                state.show("exported \(entries.count) history entries to \(path)", now: clock.now())
             case .setPaused(let paused):
                 await monitor.setPaused(paused)
                 state.show(paused ? "checker paused: nothing is booked until p" : "checker resumed", now: clock.now())
@@ -171,5 +209,81 @@ public final class ConsoleController {
         } catch {
             state.show("\(error)", kind: .error, now: clock.now())
         }
+    }
+
+    private func bulk(_ request: BulkRequest) async throws {
+        let changes = try await monitor.setAvailability(productIds: request.productIds, isAvailable: request.isAvailable,
+                                                        by: "console")
+        if request.clearsMarks {
+            state.marks = []
+            state.markAnchor = nil
+        }
+        let note = request.note.map { $0 + "; " } ?? ""
+        guard !changes.isEmpty else {
+            state.show(note + "nothing changed: \(request.label) already \(request.isAvailable ? "available" : "unavailable")",
+                       now: clock.now())
+            return
+        }
+        state.remember(UndoEntry(label: request.label, changes: changes, at: clock.now()))
+        let booked = changes.filter { $0.after.status == .booked }
+        var text = note + "\(changes.count == 1 ? "1 product" : "\(changes.count) products") "
+            + (request.isAvailable ? "available" : "unavailable")
+        if !booked.isEmpty {
+            text += ", \(booked.count) booked at once ("
+                + booked.prefix(3).map { "\($0.after.id) → customer \($0.after.bookedBy ?? 0)" }.joined(separator: ", ")
+                + (booked.count > 3 ? ", …)" : ")")
+        }
+        state.show(text + " (U undoes)", now: clock.now())
+    }
+
+    private func undo(_ entry: UndoEntry) async throws {
+        // Done or refused for good: the entry leaves the stack. A store failure keeps it (the
+        // error is the message; U again once the store works).
+        func drop() { if state.undoStack.last == entry { state.undoStack.removeLast() } }
+        do {
+            let reverted = try await monitor.revert(entry.changes, by: "console undo")
+            drop()
+            let given = reverted.filter { $0.after.status == .booked && $0.before.status != .booked }
+            let detail = given.count == 1 && reverted.count == 1
+                ? "product \(given[0].after.id) given back to customer \(given[0].after.bookedBy ?? 0)"
+                : "\(reverted.count == 1 ? "1 product" : "\(reverted.count) products") put back"
+                    + (given.isEmpty ? "" : ", \(given.count) given back to their customers")
+            state.show("undone \(entry.label): \(detail)", now: clock.now())
+        } catch let error as BulkError {
+            drop()
+            // Changed between the check and the write (another instance, the API).
+            model.update(await monitor.snapshotNow())
+            let products = model.snapshot.products
+            let reasons = entry.blockers(current: { id in products.first { $0.id == id } }, products: products,
+                                         timeZone: settings.timeZone)
+            state.show(UndoEntry.blockedMessage(reasons.isEmpty ? ["\(error)"] : reasons)
+                       + " (dropped from undo)", kind: .error, now: clock.now())
+        }
+    }
+
+    /// A directory's entries for path completion, directories ending in `/`.
+    static func entries(of directory: String) -> [String] {
+        let path = CSVExport.expand(directory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.map { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            return isDirectory.boolValue ? name + "/" : name
+        }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: CSVExport.expand(path))
+        do {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        } catch {
+            throw ExportError(path: path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+        }
+    }
+
+    struct ExportError: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "export: \(path) not written: \(reason)" }
     }
 }

@@ -20,6 +20,8 @@ public struct ConsoleService: Service {
     public var toggleGenerators: (@Sendable () -> Bool)?
     /// Mouse reports from the terminal (`--no-mouse` turns them off: the terminal selects text).
     public var mouse = true
+    /// The command line's history across runs (`CommandHistoryFile.standard()`).
+    public var historyFile: CommandHistoryFile? = .standard()
 
     public init(monitor: Monitor, settings: RenderSettings, retryLink: @escaping @Sendable () -> Void, logger: Logger) {
         self.monitor = monitor
@@ -122,7 +124,7 @@ public struct ConsoleService: Service {
                     } else {
                         controller = await ConsoleController(monitor: monitor, settings: settings, size: size,
                                                              keymap: keymap, retryLink: retryLink,
-                                                             toggleGenerators: toggleGenerators)
+                                                             toggleGenerators: toggleGenerators, historyFile: historyFile)
                     }
                     draw(controller!)
                 case .terminal(.key(let key)):

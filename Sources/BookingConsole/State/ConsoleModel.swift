@@ -6,8 +6,15 @@ import Foundation
 public struct ConsoleModel: Sendable {
     public private(set) var snapshot: MonitorSnapshot
     public private(set) var filter: String
+    /// The Products pane's order; nil: by id, as the monitor keeps them.
+    public private(set) var sort: ProductSort?
     /// Indices into `snapshot.products` that match the filter; nil when there is no filter.
     private var matches: [Int]?
+    /// `matches` (or every index) in `sort`'s order; nil when there is no sort. Sorted again
+    /// only when the products, the filter or the sort change, not per frame.
+    private var sorted: [Int]?
+    /// What `sorted` was made from: the products' version, the filter, the queue push.
+    private var sortedFrom: (version: UInt64, filter: String, queues: Int64)?
     /// Customers queued per title, by its bytes.
     public private(set) var queueLengths: [TitleKey: Int]
     /// The widest queue title in columns, for the Queues pane's first column.
@@ -36,9 +43,10 @@ public struct ConsoleModel: Sendable {
     public var rate = BookingRate()
     public static let highlightFor: TimeInterval = 5
 
-    public init(snapshot: MonitorSnapshot, filter: String = "") {
+    public init(snapshot: MonitorSnapshot, filter: String = "", sort: ProductSort? = nil) {
         self.snapshot = snapshot
         self.filter = filter
+        self.sort = sort
         self.matches = nil
         self.queueLengths = [:]
         refresh()
@@ -92,10 +100,18 @@ public struct ConsoleModel: Sendable {
         guard filter != self.filter else { return }
         self.filter = filter
         rematch()
+        resort()
+    }
+
+    public mutating func setSort(_ sort: ProductSort?) {
+        guard sort != self.sort else { return }
+        self.sort = sort
+        resort()
     }
 
     private mutating func refresh(now: Date? = nil) {
         rematch()
+        defer { resort() }
         guard snapshot.queues.sequence != queueSequence || queueSequence == 0 else { return }
         let first = queueSequence < 0
         queueSequence = snapshot.queues.sequence
@@ -127,8 +143,54 @@ public struct ConsoleModel: Sendable {
 
     public func product(at row: Int) -> Product? {
         guard row >= 0, row < productCount else { return nil }
-        return snapshot.products[matches?[row] ?? row]
+        return snapshot.products[sorted?[row] ?? matches?[row] ?? row]
     }
+
+    /// The row showing product `id`, nil when the filter hides it (a linear walk: called
+    /// once per change to keep the selection on its product, not per frame).
+    public func row(of id: Int32) -> Int? {
+        if sorted == nil, matches == nil {
+            // Sorted by id: a binary search.
+            var low = 0, high = snapshot.products.count
+            while low < high {
+                let middle = (low + high) / 2
+                if snapshot.products[middle].id < id { low = middle + 1 } else { high = middle }
+            }
+            return low < snapshot.products.count && snapshot.products[low].id == id ? low : nil
+        }
+        let products = snapshot.products
+        if let sorted { return sorted.firstIndex { products[$0].id == id } }
+        return matches?.firstIndex { products[$0].id == id }
+    }
+
+    /// The products as the pane shows them: filtered, in the sort's order.
+    public var shownProducts: [Product] {
+        (0..<productCount).map { product(at: $0)! }
+    }
+
+    private mutating func resort() {
+        guard let sort, sort != ProductSort(.id) else {
+            sorted = nil
+            sortedFrom = nil
+            return
+        }
+        let version = snapshot.productsVersion
+        if version != 0, let from = sortedFrom, from.version == version, from.filter == filter,
+           from.queues == queueSequence, sorted != nil, lastSort == sort {
+            return
+        }
+        foldTitles()
+        sorted = ProductSort.order(matches ?? Array(snapshot.products.indices), products: snapshot.products,
+                                   folded: foldedTitles, queueLengths: queueLengths, by: sort)
+        sortedFrom = (version, filter, queueSequence)
+        sortCount += 1
+        lastSort = sort
+    }
+
+    private var lastSort: ProductSort?
+    /// How many times the rows were sorted: once per change of the products, the filter or
+    /// the sort, never per frame (a test reads it).
+    public private(set) var sortCount = 0
 
     public var queueCount: Int { snapshot.queues.queues.count }
     public var activityCount: Int { snapshot.activity.count }
@@ -150,15 +212,7 @@ public struct ConsoleModel: Sendable {
             return
         }
         let products = snapshot.products
-        if foldedFrom.count != products.count {
-            foldedFrom = products.map(\.title)
-            foldedTitles = foldedFrom.map(Self.fold)
-        } else {
-            for index in products.indices where !TitleKey.same(foldedFrom[index], products[index].title) {
-                foldedFrom[index] = products[index].title
-                foldedTitles[index] = Self.fold(products[index].title)
-            }
-        }
+        foldTitles()
         let numeric = needle.allSatisfy { $0.isASCII && $0.isNumber }
         let bytes = Array(needle.utf8)
         var result: [Int] = []
@@ -170,6 +224,20 @@ public struct ConsoleModel: Sendable {
             }
         }
         matches = result
+    }
+
+    /// Brings `foldedTitles` up to date with the products' titles.
+    private mutating func foldTitles() {
+        let products = snapshot.products
+        if foldedFrom.count != products.count {
+            foldedFrom = products.map(\.title)
+            foldedTitles = foldedFrom.map(Self.fold)
+        } else {
+            for index in products.indices where !TitleKey.same(foldedFrom[index], products[index].title) {
+                foldedFrom[index] = products[index].title
+                foldedTitles[index] = Self.fold(products[index].title)
+            }
+        }
     }
 
     static func fold(_ text: String) -> String {

@@ -48,9 +48,37 @@ public struct Confirmation: Sendable, Hashable {
     public var declined: String
 }
 
+/// A flip of several products in one store transaction (marked products, stock arriving,
+/// `:avail IDS`).
+public struct BulkRequest: Sendable, Hashable {
+    public var productIds: [Int32]
+    public var isAvailable: Bool
+    /// What the operator asked for, for the message and the undo list ("3 marked products").
+    public var label: String
+    /// Said before the result ("only 2 of 5 copies were unavailable").
+    public var note: String?
+    /// The marks are cleared once it is done (it acted on them).
+    public var clearsMarks: Bool
+
+    public init(productIds: [Int32], isAvailable: Bool, label: String, note: String? = nil, clearsMarks: Bool = false) {
+        self.productIds = productIds
+        self.isAvailable = isAvailable
+        self.label = label
+        self.note = note
+        self.clearsMarks = clearsMarks
+    }
+}
+
 /// What the console does outside itself: the monitor (or the link) executes these.
 public enum Effect: Sendable, Hashable {
     case setAvailability(productId: Int32, isAvailable: Bool)
+    case bulk(BulkRequest)
+    /// Puts the products of an action back (`Monitor.revert`).
+    case undo(UndoEntry)
+    /// `:export csv PATH`: the Products pane as shown (filter and sort applied).
+    case exportProducts(path: String)
+    /// `:export history csv PATH`: the store's history, newest first.
+    case exportHistory(path: String)
     case setPaused(Bool)
     case resend
     case toggleGenerators
@@ -88,6 +116,25 @@ public struct ConsoleState: Sendable, Hashable {
     public var viewCursor = Cursor()
     /// The customer id being typed after `c`; nil when not asking.
     public var customerPrompt: String?
+    /// Marked products, by id (`m`, `V`, `*`); `a`/`u` act on them when there are any.
+    public var marks: Set<Int32> = []
+    /// The last product marked or unmarked with `m`: `V` marks from it to the selection.
+    public var markAnchor: Int32?
+    /// The Products pane's order; nil: by id.
+    public var sort: ProductSort?
+    /// The product the Products selection is on: kept on it when the rows move (a sort, a
+    /// push that re-sorts), by id rather than row.
+    public var selectedProduct: Int32?
+    /// The `:` prompt while it is open.
+    public var commandLine: CommandLineEditor?
+    /// Commands run, oldest first (the controller loads and saves them across runs).
+    public var commandHistory: [String] = []
+    /// `+`: the title whose stock arrived and the number of copies being typed.
+    public var stockPrompt: StockPrompt?
+    /// Actions `U` can take back, newest last.
+    public var undoStack: [UndoEntry] = []
+    /// For times in messages (an undo's reason).
+    public var timeZone: TimeZone = .current
 
     public var view: ConsoleView? { views.last }
 

@@ -1,11 +1,12 @@
 import Foundation
 
 extension ConsoleState {
-    /// The one place a click on the Products column heading goes (`x` from the left of the
-    /// pane's inside, `width` of it). TODO(issue 15, sorting): return the sort command for
-    /// `column(atX: x, width: width)` once the sorting work is merged; until then such a
-    /// click only focuses Products.
-    static func headingCommand(x: Int, width: Int) -> Command? { nil }
+    /// A click on the Products column heading (`x` from the left of the pane's inside, `width`
+    /// of it): sort by the column under it (a second click reverses); nil on the description
+    /// or a gap.
+    static func headingCommand(x: Int, width: Int, model: ConsoleModel) -> Command? {
+        productColumn(atX: x, width: width, model: model).map(Command.sortBy)
+    }
 
     /// Handles one mouse report: a click selects the row under it and focuses its pane, a
     /// double click opens it (as `Enter`), the wheel scrolls the pane under the pointer.
@@ -47,16 +48,13 @@ extension ConsoleState {
                          model: model, now: now)
         case (.click, .row(let pane, let row)), (.doubleClick, .row(let pane, let row)):
             focus = pane
-            var cursor = cursor(pane)
-            cursor.selected = row
-            cursors[pane] = cursor
-            clamp(to: model)
+            select(row: row, model: model)  // by row, and in Products by product (kept through a sort)
             return mouse.action == .doubleClick ? apply(.open, model: model, now: now) : nil
         case (.click, .pane(let pane)), (.doubleClick, .pane(let pane)):
             focus = pane
         case (.click, .productsHeading(let x, let width)), (.doubleClick, .productsHeading(let x, let width)):
             focus = .products
-            if let command = Self.headingCommand(x: x, width: width) { return apply(command, model: model, now: now) }
+            if let command = Self.headingCommand(x: x, width: width, model: model) { return apply(command, model: model, now: now) }
         case (.click, .viewLine(let line)), (.doubleClick, .viewLine(let line)):
             guard selectable else { return nil }
             viewCursor.selected = line

@@ -7,6 +7,8 @@ extension ConsoleState {
     public mutating func handle(_ key: Key, model: ConsoleModel, keymap: Keymap = .standard, now: Date) -> Effect? {
         if editingFilter { return editFilter(key, model: model) }
         if customerPrompt != nil { return editCustomerPrompt(key, now: now) }
+        if commandLine != nil { return editCommandLine(key, model: model, now: now) }
+        if stockPrompt != nil { return editStockPrompt(key, model: model, now: now) }
         if let confirmation {
             self.confirmation = nil
             if key == .character("y") || key == .character("Y") { return confirmation.effect }
@@ -49,6 +51,7 @@ extension ConsoleState {
             if let customer = content.customer(viewCursor.selected) { openView(.customer(customer)) }
         case .askCustomer: customerPrompt = ""
         case .toggleHelp: helpShown.toggle()
+        case .openCommandLine: commandLine = CommandLineEditor()
         case .quit: return .quit
         default:
             show("Esc goes back to the dashboard first", kind: .error, now: now)
@@ -150,6 +153,21 @@ extension ConsoleState {
                 show("Enter opens a product (press 1) or a queue (press 2)", kind: .error, now: now)
             }
         case .askCustomer: customerPrompt = ""
+        case .openCommandLine: commandLine = CommandLineEditor()
+        case .toggleMark: toggleMark(model: model, now: now)
+        case .markRange: markRange(model: model, now: now)
+        case .markAll: markAllShown(model: model, now: now)
+        case .clearMarks: clearMarks(now: now)
+        case .sortNext: sortNextColumn(now: now)
+        case .sortReverse: reverseSort(now: now)
+        case .sortBy(let column): sortBy(column, ascending: nil, now: now)
+        case .undo: return undoLast(model: model, now: now)
+        case .stockArrived:
+            guard focus == .products, let product = model.product(at: cursor(.products).selected) else {
+                show("select a product in Products (press 1): its title's stock arrived", kind: .error, now: now)
+                return nil
+            }
+            stockPrompt = StockPrompt(title: product.title)
         case .togglePause: return .setPaused(!model.snapshot.paused)
         case .resend: return .resend
         case .toggleGenerators: return .toggleGenerators
@@ -157,6 +175,9 @@ extension ConsoleState {
             guard focus == .products else {
                 show("select a product in Products (press 1) to change it", kind: .error, now: now)
                 return nil
+            }
+            if !marks.isEmpty, command != .toggleAvailability {
+                return actOnMarks(available: command == .setAvailable, model: model, now: now)
             }
             guard let product = model.product(at: cursor(.products).selected) else {
                 show("no product selected", kind: .error, now: now)
@@ -202,9 +223,15 @@ extension ConsoleState {
         return nil
     }
 
-    private mutating func setFilter(_ text: String) {
+    mutating func setFilter(_ text: String) {
         filter = text
         cursors[.products] = Cursor()
+        selectedProduct = nil
+    }
+
+    /// Selects a row of the focused pane, kept on screen.
+    mutating func select(row: Int, model: ConsoleModel) {
+        move(to: row, model: model)
     }
 
     private mutating func move(by delta: Int, model: ConsoleModel) {
@@ -217,6 +244,7 @@ extension ConsoleState {
         cursor.selected = max(0, min(row, count - 1))
         cursors[focus] = cursor
         scrollIntoView(focus, count: count)
+        if focus == .products { selectedProduct = model.product(at: cursor.selected)?.id }
     }
 
     /// Keeps each pane's selection inside its list and on screen, after a change of size or of
@@ -224,9 +252,14 @@ extension ConsoleState {
     public mutating func clamp(to model: ConsoleModel) {
         for pane in Pane.allCases {
             var cursor = cursor(pane)
+            if pane == .products, let id = selectedProduct, model.product(at: cursor.selected)?.id != id,
+               let row = model.row(of: id) {
+                cursor.selected = row  // the rows moved (a sort, a push): stay on the product
+            }
             cursor.selected = max(0, min(cursor.selected, model.count(of: pane) - 1))
             cursors[pane] = cursor
             scrollIntoView(pane, count: model.count(of: pane))
+            if pane == .products { selectedProduct = model.product(at: cursor.selected)?.id }
         }
     }
 
@@ -245,6 +278,8 @@ extension ConsoleState {
         case .togglePause: return "pausing"
         case .resend: return "resending"
         case .toggleGenerators: return "the demo's generators"
+        case .undo: return "undo"
+        case .stockArrived: return "stock arriving"
         default: return "this key"
         }
     }

@@ -113,6 +113,17 @@ extension HistoryEntry {
     /// from its customer (source `release`, and `by` says who asked).
     public static func flip(_ product: Product, source: String, releasedFrom: Int32?, at time: Date) -> HistoryEntry {
         let state = product.isAvailable ? "available" : "unavailable"
+        if !product.isAvailable, let customer = product.bookedBy {
+            // Only an undo writes a booked product this way: it gives a released copy back to
+            // the customer it was taken from (`Monitor.revert`); the booking is the old one.
+            var detail = JSONObject()
+            detail["available"] = .bool(false)
+            detail["restoredTo"] = .int(Int64(customer))
+            return HistoryEntry(time: time, kind: .product, source: source, productId: product.id, customerId: customer,
+                                title: product.title,
+                                summary: "\(source): product \(product.id) given back to customer \(customer), unavailable",
+                                detail: detail.text)
+        }
         var detail = JSONObject()
         detail["available"] = .bool(product.isAvailable)
         if let releasedFrom {

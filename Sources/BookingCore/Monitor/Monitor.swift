@@ -212,7 +212,7 @@ public actor Monitor {
     /// Writes each planned booking, its product and its event in `tx`. Memory is updated by
     /// `applyBookings` only after the transaction commits.
     func write(_ plan: [BookingDecision], _ tx: any StoreTransaction, extraAvailable: Product?,
-               snapshot: Int64? = nil) throws -> [(Booking, Product)] {
+               snapshot: Int64? = nil, planned on: BookingState? = nil) throws -> [(Booking, Product)] {
         let bookedAt = now()
         let snapshotSequence = snapshot ?? state.snapshot.sequence
         var result: [(Booking, Product)] = []
@@ -221,7 +221,8 @@ public actor Monitor {
             let sequence = try tx.insertBooking(id: id, productId: planned.productId, title: planned.title,
                                                 customerId: planned.customerId, bookedAt: bookedAt,
                                                 snapshotSequence: snapshotSequence, trail: bookingTrail(planned))
-            var product = extraAvailable?.id == planned.productId ? extraAvailable! : state.product(id: planned.productId)!
+            var product = extraAvailable?.id == planned.productId ? extraAvailable!
+                : (on ?? state).product(id: planned.productId)!
             product.isAvailable = false
             product.bookedBy = planned.customerId
             product.bookedAt = bookedAt
@@ -257,13 +258,15 @@ public actor Monitor {
     // MARK: Reading
 
     public func snapshotNow() -> MonitorSnapshot {
-        MonitorSnapshot(group: group, store: store.description, products: state.products, queues: state.snapshot,
+        var snapshot = MonitorSnapshot(group: group, store: store.description, products: state.products, queues: state.snapshot,
                         carriedTitles: state.carriedTitles, nearTitles: state.nearTitles,
                         outbox: state.outbox.values.sorted { $0.booking.sequence < $1.booking.sequence },
                         totals: state.totals, paused: state.paused, link: link,
                         activity: Array(activity.suffix(Self.activityLimit).reversed()), peers: peers,
                         refusals: refusals, storeFailingSince: storeFailingSince, lastStoreOutage: lastStoreOutage,
                         blocks: state.blocks)
+        snapshot.productsVersion = state.productsVersion
+        return snapshot
     }
 
     public func allProducts() -> [Product] { state.products }

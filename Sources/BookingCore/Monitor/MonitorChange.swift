@@ -126,6 +126,9 @@ public struct MonitorSnapshot: Sendable {
     public var lastStoreOutage: TimeInterval?
     /// Who the booking rules skip, and why: what `explain` needs beyond the rest.
     public var blocks = BookingBlocks()
+    /// `BookingState.productsVersion` when taken from a monitor (0 when built from values):
+    /// the console sorts the products again only when it changes.
+    public var productsVersion: UInt64 = 0
 
     /// A snapshot from values: render, policy and explanation tests build one without a monitor.
     public init(group: String, store: String = "in-memory", products: [Product], queues: QueueSnapshot,

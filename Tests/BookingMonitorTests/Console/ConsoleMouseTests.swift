@@ -70,11 +70,23 @@ import Testing
         #expect(controller.state.focus == .products)
         #expect(controller.state.cursor(.products).selected == 3)
         #expect(controller.frame().lines.contains { $0.contains("▶  4 U Мастер и Маргарита") })
-        // The heading only focuses Products until sorting is wired (a TODO in MouseReducer).
+        // A click on a heading focuses Products and sorts by its column; again reverses it.
+        // The selection stays on product 4.
         await controller.press(.tab)
         await controller.mouse(MouseEvent(.click, x: 20, y: 3))
         #expect(controller.state.focus == .products)
-        #expect(controller.state.cursor(.products).selected == 3)
+        #expect(controller.state.sort == ProductSort(.title))
+        #expect(controller.frame().lines[3].contains("Title▲"))
+        #expect(controller.frame().lines.contains { $0.contains("▶  4 U Мастер и Маргарита") })
+        await controller.mouse(MouseEvent(.click, x: 20, y: 3))
+        #expect(controller.state.sort == ProductSort(.title, ascending: false))
+        #expect(controller.frame().lines[3].contains("Title▼"))
+        #expect(controller.frame().lines.contains { $0.contains("▶  4 U Мастер и Маргарита") })
+        // On the description's heading (no sort by it) nothing changes.
+        let heading = controller.frame().lines[3]
+        let description = try #require(heading.range(of: "Description"))
+        await controller.mouse(MouseEvent(.click, x: heading.distance(from: heading.startIndex, to: description.lowerBound) + 2, y: 3))
+        #expect(controller.state.sort == ProductSort(.title, ascending: false))
     }
 
     @Test func aDoubleClickOpensTheDetailAsEnterDoes() async throws {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import NIOCore
 import Testing
 
@@ -143,6 +144,73 @@ import Testing
         #expect(restarted.contains("console: product 7 available"))
         try again.keys("q")
         _ = try await again.waitForExit()
+    }
+
+    @Test("marks and a bulk action, undo, the command line with its history, and sort, in a real terminal")
+    func marksBulkUndoCommandLineAndSort() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let pane = try TmuxPane(width: 120, height: 32)
+        defer { pane.kill() }
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)/administration"
+        let database = "\(pane.directory)/monitor.sqlite"
+        try pane.start("env XDG_STATE_HOME=\(pane.directory)/state \(Self.binary) --db \(database) --port \(port) "
+                       + "--orchestrator http://127.0.0.1:1")
+        try await pane.waitFor("the dashboard") { $0.contains("▶  1 U Война и мир. Том 1") }
+        try await eventually("the HTTP endpoint", within: 30) { (try? await http("GET", "\(base)/get-products")) != nil }
+        _ = try await http("POST", "\(base)/set-queue",
+                           body: #"[{"Title":"Мастер и Маргарита","Customers":[{"CustomerId":7}]}]"#)
+        try await pane.waitFor("the queue") { $0.contains("Мастер и Маргарита 1: 7") }
+
+        // m, m: two marks, counted in the footer; a: one bulk action on both.
+        try pane.keys("m", "m")
+        let marked = try await pane.waitFor("two marks") { $0.contains(" 2  marked (x clears)") }
+        #expect(marked.contains("│ ● 1 U Война и мир. Том 1"), "\(marked)")
+        try pane.keys("a")
+        try await pane.waitFor("the bulk action") { $0.contains("2 products available (U undoes)") }
+        #expect(try await products(base).filter(\.isAvailable).map(\.id) == [1, 2])
+
+        // U: both unavailable again, as a whole.
+        try pane.keys("U")
+        try await pane.waitFor("the undo") { $0.contains("undone 2 products marked: 2 products put back") }
+        #expect(try await products(base).filter(\.isAvailable).isEmpty)
+
+        // The command line: avail 7-9 books product 7 for customer 7 at once.
+        try pane.keys(":")
+        try await pane.waitFor("the prompt") { $0.contains(" :▏") }
+        try pane.keys("avail 7-9", "Enter")
+        try await pane.waitFor("the command's bulk action") { $0.contains("3 products available, 1 booked at once (7 → customer 7)") }
+        // Its undo would take product 7 from customer 7: refused, and the line says why.
+        try pane.keys("C-z")
+        try await pane.waitFor("the refusal") {
+            $0.contains("cannot undo: product 7 was booked by customer 7 at") && $0.contains("by that action")
+        }
+        #expect(try await products(base).filter(\.isAvailable).map(\.id) == [8, 9])
+
+        // Sort by status, descending, from the command line with Tab completion.
+        try pane.keys(":", "sort st", "Tab", "de", "Tab", "Enter")
+        let sorted = try await pane.waitFor("sorted by status, descending") { $0.contains("S▼") }
+        let lines = screenLines(sorted)
+        let heading = try #require(lines.firstIndex { $0.contains("S▼") })
+        #expect(lines[heading + 1].contains("14 U Отцы и дети"), "U first when descending, highest id first: \(sorted)")
+        try pane.keys("s")
+        try await pane.waitFor("s: the next column") { $0.contains("Title▲") }
+
+        // The history: ↑ brings the last command back.
+        try pane.keys(":", "Up")
+        try await pane.waitFor("the history") { $0.contains(" :sort status desc") }
+        try pane.keys("Escape", "q")
+        #expect(try await pane.waitForExit() == 0)
+        let saved = try String(contentsOfFile: "\(pane.directory)/state/booking-monitor/command-history", encoding: .utf8)
+        #expect(saved == "avail 7-9\nsort status desc\n")
+
+        // The real SQLite state: one history entry per product and action, the undo's among them.
+        let history = try await DatabaseQueue(path: database).read { db in
+            try Row.fetchAll(db, sql: "SELECT source, product_id, kind FROM history WHERE kind IN ('product', 'booking') ORDER BY sequence")
+                .map { "\($0["source"] as String? ?? "") \($0["product_id"] as Int? ?? 0) \($0["kind"] as String)" }
+        }
+        #expect(history == ["console 1 product", "console 2 product", "console undo 1 product", "console undo 2 product",
+                            "console 7 product", "console 8 product", "console 9 product", "checker 7 booking"], "\(history)")
     }
 
     @Test("SIGTERM and SIGINT restore the terminal", arguments: [SIGTERM, SIGINT])
