@@ -41,9 +41,9 @@ struct Header {
             second.pair("last push", "none yet")
         }
 
-        // Bookings a minute over the last hour, as wide as room allows (a bar per 1, 2, 3 or
-        // 5 minutes), first of the items that go where they fit; not shown for an hour
-        // without a booking (the header keeps its room for the rest).
+        // Bookings a minute over the last hour, a bar per 1, 2, 3 or 5 minutes: at most a third
+        // of the width (from 36 columns), so the items after it keep their room; first of the
+        // items that go where they fit; not shown for an hour without a booking.
         let total = model.rate.total(now: now)
         for columns in [60, 30, 20, 12] where total > 0 {
             var spark = Line(theme: theme)
@@ -51,6 +51,7 @@ struct Header {
             spark.add("last hour ", theme.headerLabel)
             spark.add(Sparkline.text(model.rate.buckets(columns, now: now), ascii: settings.ascii), theme.sparkline)
             spark.add(" \(total) booked", theme.headerValue)
+            if spark.width > max(36, rect.width / 3), columns != 12 { continue }
             if second.width + spark.width <= rect.width { second.segments += spark.segments; break }
             if first.width + spark.width <= rect.width { first.segments += spark.segments; break }
         }

@@ -89,8 +89,8 @@ extension Golden {
     """
 
     static let marks120x40 = """
-     booking-monitor │ group east │ link: ok → http://127.0.0.1:5012 │ http 127.0.0.1:5039 │ store in-memory
-     outbox 2 pending (oldest 0s), 0 parked │ last push 0s ago (#1): 5 in 3 queues │ totals 2 booked, 0 delivered, 1 push
+     booking-monitor │ group east │ link: ok → http://127.0.0.1:5012 │ totals 2 booked, 0 delivered, 1 push
+     outbox 2 pending (oldest 0s), 0 parked │ last push 0s ago (#1): 5 in 3 queues │ last hour            █ 2 booked
     ┌─ 1 Products 7 · 2 marked ────────────────────────────────────────────┐┌─ 2 Queues 3 titles, 5 customers ─────────────┐
     │  ID S▼Title                    Description      Customer Booked     Q││  Мастер и Маргарита 2: 7 12                  │
     │ ● 7 U Anna Karenina            Novel                                 ││  Война и мир. Том 1 1: 3                     │

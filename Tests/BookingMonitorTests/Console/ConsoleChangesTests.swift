@@ -106,12 +106,14 @@ import Testing
         let size = Size(width: 160, height: 30)
         let grid = render(model, ConsoleState(size: size), size: size, settings: ConsoleFixture.settings(), now: now)
         let header = grid.lines[0] + grid.lines[1]
-        let bars = String(repeating: " ", count: 29) + "█" + String(repeating: " ", count: 19) + "▄" + String(repeating: " ", count: 9) + "▄"
+        // A third of 160 columns: two minutes a bar (30 bars), and the header's other items keep their room.
+        let bars = String(repeating: " ", count: 14) + "█" + String(repeating: " ", count: 9) + "▄" + String(repeating: " ", count: 4) + "▄"
         #expect(header.contains("│ last hour \(bars) 4 booked"), "\(header)")
-        // Narrower: two minutes a bar; ASCII bars with --ascii.
+        #expect(header.contains("store in-memory") && header.contains("http 127.0.0.1:5039"), "\(header)")
+        // Narrower: five minutes a bar; ASCII bars with --ascii.
         let narrow = render(model, ConsoleState(size: Size(width: 120, height: 30)), size: Size(width: 120, height: 30),
                             settings: ConsoleFixture.settings(ascii: true), now: now).text
-        let half = String(repeating: " ", count: 14) + "#" + String(repeating: " ", count: 9) + "~" + String(repeating: " ", count: 4) + "~"
+        let half = String(repeating: " ", count: 5) + "#" + String(repeating: " ", count: 3) + "~" + " " + "~"
         #expect(narrow.contains("| last hour \(half) 4 booked"), "\(narrow)")
     }
 

@@ -128,8 +128,8 @@ extension Golden {
     """
 
     static let customer120x30 = """
-     booking-monitor │ group east │ link: ok → http://127.0.0.1:5012 │ last hour                              █ 2 booked
-     outbox 2 pending (oldest 0s), 0 parked │ last push 0s ago (#2): 4 in 2 queues │ totals 2 booked, 0 delivered, 2 pushes
+     booking-monitor │ group east │ link: ok → http://127.0.0.1:5012 │ totals 2 booked, 0 delivered, 2 pushes
+     outbox 2 pending (oldest 0s), 0 parked │ last push 0s ago (#2): 4 in 2 queues │ last hour            █ 2 booked
     ┌─ Customer 7 ─────────────────────────────────────────────────────────────────────────────────────────────────────────┐
     │  Queues of push #2                                                                                                   │
     │    «Мастер и Маргарита»  1 of 2                                                                                      │
