@@ -9,6 +9,8 @@ public enum TerminalEvent: Sendable, Equatable {
     case mouse(MouseEvent)
     /// The size at start and after every resize.
     case resized(Size)
+    /// The terminal went away: the console stops, whatever key quits.
+    case hangUp
 }
 
 public struct TerminalError: Error, CustomStringConvertible {
@@ -160,8 +162,9 @@ public final class CursesTerminal: Sendable {
             if stopping { break }
             if let grid { painter.paint(grid) }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                // The terminal went away: nothing more to read, so ask to quit.
-                continuation.yield(.key(.control("c")))
+                // The terminal went away: nothing more to read, so ask to quit (not with a key:
+                // a config file may have bound Ctrl-C to something else).
+                continuation.yield(.hangUp)
                 fds[0].fd = -1
             }
         }

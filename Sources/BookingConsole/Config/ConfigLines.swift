@@ -25,6 +25,27 @@ struct ConfigLines {
         return nil
     }
 
+    /// The 1-based line of every `key = …` in `[table]`, by key (the first when repeated), in
+    /// one pass over the file.
+    func lines(ofKeysIn table: String) -> [String: Int] {
+        var found: [String: Int] = [:]
+        var current: String?
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("["), !line.hasPrefix("[["), let close = line.firstIndex(of: "]") {
+                current = String(line[line.index(after: line.startIndex)..<close]).trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard current == table, let equals = line.firstIndex(of: "=") else { continue }
+            var key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            if key.count >= 2, let first = key.first, first == key.last, first == "\"" || first == "'" {
+                key = String(key.dropFirst().dropLast())
+            }
+            if found[key] == nil { found[key] = index + 1 }
+        }
+        return found
+    }
+
     /// The line of `[table]` itself.
     func line(ofTable table: String) -> Int? {
         lines.firstIndex { line in

@@ -90,12 +90,12 @@ public struct ConsoleConfig: Sendable, Equatable {
                                  fail: (Int?, String) -> ConfigError) throws(ConfigError) -> [Command: [Key]] {
         var bindings: [Command: [Key]] = [:]
         var lineOf: [Command: Int] = [:]
-        // In the file's order, so the first mistake is the one reported.
-        let entries = keys.map { ($0.0, $0.1) }.sorted {
-            (lines.line(ofKey: $0.0, in: "keys") ?? 0) < (lines.line(ofKey: $1.0, in: "keys") ?? 0)
-        }
+        // In the file's order, so the first mistake is the one reported (the lines found in one
+        // pass: a lookup per comparison made a 4,000-line table take minutes).
+        let keyLines = lines.lines(ofKeysIn: "keys")
+        let entries = keys.map { ($0.0, $0.1) }.sorted { (keyLines[$0.0] ?? 0) < (keyLines[$1.0] ?? 0) }
         for (name, value) in entries {
-            let line = lines.line(ofKey: name, in: "keys")
+            let line = keyLines[name]
             guard let command = Command(name: name) else {
                 throw fail(line, "unknown command \"\(name)\" in [keys] (`booking-monitor config --print` lists them)")
             }
@@ -113,23 +113,34 @@ public struct ConsoleConfig: Sendable, Equatable {
                 throw fail(line, "\(command.name): a binding is a list of key names, such as [\"j\", \"Down\"]")
             }
             var bound: [Key] = []
+            var seen = Set<Key>()
             for keyName in names {
                 guard let key = Key(name: keyName) else {
                     throw fail(line.map { lines.line(ofString: keyName, from: $0) },
                                "unknown key name \"\(keyName)\" for \(command.name) (keys are named like \"j\", \"G\", \"Down\", \"PageUp\", \"Ctrl-F\", \"F1\", \"Space\", \"Enter\", \"Esc\")")
                 }
-                if !bound.contains(key) { bound.append(key) }
+                if seen.insert(key).inserted { bound.append(key) }
             }
             bindings[command] = bound
             lineOf[command] = line
         }
+        if bindings[.quit]?.isEmpty == true {
+            throw fail(lineOf[.quit], "quit needs at least one key: without one the console cannot be left")
+        }
         // A key may do one thing: checked on the demo's keymap, which has every command.
+        // The first clash in the file's order: where a key is bound a second time (a keymap
+        // default counts as before the file), whichever key it is.
+        var first: (line: Int, key: Key, earlier: Command, clashing: Command)?
         for (key, commands) in Keymap.demo.rebinding(bindings).conflicts {
-            let fromFile = commands.filter { lineOf[$0] != nil }.sorted { lineOf[$0]! < lineOf[$1]! }
-            guard let last = fromFile.last else { continue }
-            let others = commands.filter { $0 != last }.map(\.name)
-            let line = lineOf[last].map { lines.line(ofString: key.name, from: $0) }
-            throw fail(line, "key \"\(key.name)\" is bound to both \(others.joined(separator: ", ")) and \(last.name)")
+            let ordered = commands.sorted { (lineOf[$0] ?? 0, $0.name) < (lineOf[$1] ?? 0, $1.name) }
+            guard ordered.count > 1, let line = lineOf[ordered[1]] else { continue }
+            if first.map({ (line, key.name) < ($0.line, $0.key.name) }) ?? true {
+                first = (line, key, ordered[0], ordered[1])
+            }
+        }
+        if let first {
+            throw fail(lines.line(ofString: first.key.name, from: first.line),
+                       "key \"\(first.key.name)\" is bound to both \(first.earlier.name) and \(first.clashing.name)")
         }
         return bindings
     }

@@ -8,7 +8,7 @@ public func render(_ model: ConsoleModel, _ state: ConsoleState, size: Size, set
     var grid = Grid(width: size.width, height: size.height)
     let layout = Layout(size: size)
     if layout.isTooSmall {
-        TooSmall(settings: settings).draw(into: &grid, size: size)
+        TooSmall(settings: settings, keymap: keymap).draw(into: &grid, size: size)
         return grid
     }
     var state = state

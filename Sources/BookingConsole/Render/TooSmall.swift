@@ -1,6 +1,7 @@
 /// Replaces the layout below the minimum size; the layout returns when the terminal grows.
 struct TooSmall {
     var settings: RenderSettings
+    var keymap: Keymap
 
     func draw(into grid: inout Grid, size: Size) {
         let theme = settings.theme
@@ -8,7 +9,7 @@ struct TooSmall {
         let lines = [
             "terminal too small",
             "need \(minimum.width)\(theme.times)\(minimum.height), have \(size.width)\(theme.times)\(size.height)",
-            "q quits",
+            "\(keymap.bindings.first { $0.command == .quit }?.keyLabel(ascii: settings.ascii) ?? "q") quits",
         ]
         let top = max(0, (size.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() {

@@ -132,6 +132,8 @@ public struct ConsoleService: Service {
                     if pendingChange { await controller.refresh(); pendingChange = false }
                     guard await controller.press(key) else { return }
                     draw(controller)
+                case .terminal(.hangUp):
+                    return
                 case .terminal(.mouse(let event)):
                     guard let controller else { continue }
                     if pendingChange { await controller.refresh(); pendingChange = false }

@@ -28,11 +28,10 @@ extension ConsoleState {
         guard var editor = commandLine else { return nil }
         editor.candidates = []
         switch key {
-        case .escape:
+        case .escape, .control("c"):
+            // Ctrl-C cancels a prompt as in a shell; it quits only from the dashboard.
             commandLine = nil
             return nil
-        case .control("c"):
-            return .quit
         case .backspace:
             if editor.text.isEmpty { commandLine = nil; return nil }
             editor.text.removeLast()
@@ -145,10 +144,8 @@ extension ConsoleState {
     mutating func editStockPrompt(_ key: Key, model: ConsoleModel, now: Date) -> Effect? {
         guard var prompt = stockPrompt else { return nil }
         switch key {
-        case .escape:
+        case .escape, .control("c"):
             stockPrompt = nil
-        case .control("c"):
-            return .quit
         case .backspace:
             prompt.typed = String(prompt.typed.dropLast())
             stockPrompt = prompt

@@ -128,12 +128,14 @@ extension ConsoleModel {
         let snapshot = self.snapshot
         let customers = queue.customers
         let width = String(customers.count).count
+        // Made once for the view, not per line: a line alone walked the products and the queue.
+        let facts = snapshot.facts(title: title)
         return DetailContent(
             title: "Queue «\(title)»: \(Text.count(customers.count, "customer")), push #\(snapshot.queues.sequence)",
             count: customers.count, selectable: true,
             line: { index in
                 let customer = customers[index]
-                let answer = snapshot.explain(customer: customer, title: title)
+                let answer = snapshot.explain(customer: customer, facts)
                 let place = String(index + 1).padding(toLength: width, withPad: " ", startingAt: 0)
                 let reason = answer.reason.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)
                 let tone: DetailLine.Tone = answer.reason == .booked ? .plain

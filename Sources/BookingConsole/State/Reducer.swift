@@ -5,6 +5,8 @@ extension ConsoleState {
     /// Handles one key: filter typing and the help overlay first, then the keymap. Returns the
     /// effect for the monitor to execute, if the key asks for one.
     public mutating func handle(_ key: Key, model: ConsoleModel, keymap: Keymap = .standard, now: Date) -> Effect? {
+        // Below the minimum size nothing is visible, a prompt included: only the quit keys act.
+        if Layout(size: size).isTooSmall { return keymap.command(for: key) == .quit ? .quit : nil }
         if editingFilter { return editFilter(key, model: model) }
         if customerPrompt != nil { return editCustomerPrompt(key, now: now) }
         if commandLine != nil { return editCommandLine(key, model: model, now: now) }
@@ -86,10 +88,8 @@ extension ConsoleState {
     private mutating func editCustomerPrompt(_ key: Key, now: Date) -> Effect? {
         let typed = customerPrompt ?? ""
         switch key {
-        case .escape:
+        case .escape, .control("c"):
             customerPrompt = nil
-        case .control("c"):
-            return .quit
         case .backspace:
             customerPrompt = String(typed.dropLast())
         case .enter:
@@ -204,15 +204,15 @@ extension ConsoleState {
 
     private mutating func editFilter(_ key: Key, model: ConsoleModel) -> Effect? {
         switch key {
-        case .escape:
+        case .escape, .control("c"):
+            // Ctrl-C cancels the filter as Esc does (as a shell cancels a line); it quits only
+            // from the dashboard.
             editingFilter = false
             setFilter("")
         case .enter:
             editingFilter = false
         case .backspace:
             if !filter.isEmpty { setFilter(String(filter.dropLast())) }
-        case .control("c"):
-            return .quit
         case .control("u"):
             setFilter("")
         case .character(let c) where !(c.asciiValue.map { $0 < 0x20 } ?? false):

@@ -4,13 +4,63 @@ import Foundation
 /// `BookingBlocks.reason`), so an explanation cannot disagree with what the rules do. Pure:
 /// everything comes from the snapshot.
 extension MonitorSnapshot {
+    /// What every answer about one title needs, made once: its copies, its queue, and for
+    /// each customer of the queue their first place and how many come first there. The queue
+    /// view asks for thousands of customers of one queue; each answer alone walked the
+    /// products and the queue again (seconds a frame for a queue of 500,000).
+    public struct TitleFacts: Sendable {
+        let title: String
+        let copies: [Product]
+        let available: [Product]
+        let queue: CustomerQueue?
+        /// Each queued customer's first index in the queue.
+        let firstPlace: [Int32: Int]
+        /// At each index: the distinct customers before it whom the rules do not skip.
+        let aheadAt: [Int]
+        /// Who the rules give a copy to now (the checker paused, or a booking that did not
+        /// complete), by customer.
+        let given: [Int32: BookingDecision]
+    }
+
+    public func facts(title: String) -> TitleFacts {
+        let copies = products.filter { TitleKey.same($0.title, title) }
+        let available = copies.filter(\.isAvailable)
+        let queue = queues.queues.first(where: { TitleKey.same($0.title, title) })
+        var firstPlace: [Int32: Int] = [:]
+        var aheadAt: [Int] = []
+        var given: [Int32: BookingDecision] = [:]
+        if let queue {
+            firstPlace.reserveCapacity(queue.customers.count)
+            aheadAt.reserveCapacity(queue.customers.count)
+            var unblocked = Set<Int32>()
+            for (index, customer) in queue.customers.enumerated() {
+                aheadAt.append(unblocked.count)
+                if firstPlace[customer] == nil { firstPlace[customer] = index }
+                if blocks.reason(CustomerTitle(customerId: customer, title: title)) == nil { unblocked.insert(customer) }
+            }
+            if !available.isEmpty {
+                BookingRules.walk(queue, products: available.map(\.id).sorted(), skip: blocks.reason, toTheEnd: false) {
+                    given[$0.customerId] = $0
+                }
+            }
+        }
+        return TitleFacts(title: title, copies: copies, available: available, queue: queue, firstPlace: firstPlace,
+                          aheadAt: aheadAt, given: given)
+    }
+
     /// Why `customer` has or has not a copy of `title` here. Checked in this order: they have
     /// one; no product carries the title; they are not queued for it; the rules skip them (an
     /// event pending, booked from this snapshot); the rules would give them a copy now (the
     /// checker paused); the copies are gone, or go to the customers ahead.
     public func explain(customer: Int32, title: String) -> CustomerExplanation {
-        let copies = products.filter { TitleKey.same($0.title, title) }
-        let available = copies.filter(\.isAvailable)
+        explain(customer: customer, facts(title: title))
+    }
+
+    /// The same, from facts made once for the title (`facts(title:)`).
+    public func explain(customer: Int32, _ facts: TitleFacts) -> CustomerExplanation {
+        let title = facts.title
+        let copies = facts.copies
+        let available = facts.available
         var answer = CustomerExplanation(customer: customer, title: title, reason: .notQueued, detail: "",
                                          copies: copies.count, available: available.count, paused: paused)
 
@@ -37,19 +87,16 @@ extension MonitorSnapshot {
             return answer
         }
 
-        guard let queue = queues.queues.first(where: { TitleKey.same($0.title, title) }),
-              let position = queue.customers.firstIndex(of: customer) else {
+        guard facts.queue != nil, let position = facts.firstPlace[customer] else {
             answer.detail = "Customer \(customer) is not in the queue for «\(title)» of queue push #\(queues.sequence)."
             return answer
         }
         answer.position = position + 1
+        // The customer is not before their own first place, so no one counted is them.
+        let ahead = facts.aheadAt[position]
+        answer.ahead = ahead
+
         let key = CustomerTitle(customerId: customer, title: title)
-        var firstAhead = Set<Int32>()
-        for other in queue.customers[..<position] where other != customer
-            && blocks.reason(CustomerTitle(customerId: other, title: title)) == nil {
-            firstAhead.insert(other)
-        }
-        answer.ahead = firstAhead.count
 
         if let reason = blocks.reason(key) {
             answer.reason = reason
@@ -70,11 +117,7 @@ extension MonitorSnapshot {
             return answer
         }
 
-        var given: BookingDecision?
-        BookingRules.walk(queue, products: available.map(\.id).sorted(), skip: blocks.reason, toTheEnd: false) {
-            if $0.customerId == customer { given = $0 }
-        }
-        if let given {
+        if let given = facts.given[customer] {
             answer.product = given.productId
             if paused {
                 answer.reason = .paused
@@ -87,7 +130,7 @@ extension MonitorSnapshot {
             }
             return answer
         }
-        let behind = firstAhead.count == 1 ? "the 1 customer ahead" : "the \(firstAhead.count) customers ahead"
+        let behind = ahead == 1 ? "the 1 customer ahead" : "the \(ahead) customers ahead"
         if available.isEmpty {
             answer.reason = .noCopyAvailable
             answer.detail = "Every copy of «\(title)» here (\(Self.counted(copies.count, "product"))) is unavailable "
