@@ -81,6 +81,11 @@ public struct ConsoleConfig: Sendable, Equatable {
             guard let value = table[section] else { continue }
             guard let settings = value.table else { throw fail(lines.line(ofKey: section, in: nil), "\(section) is a table: [\(section)]") }
             let defaults = try FlagDefaults(settings, section: section, lines: lines, fail: fail)
+            if section == "demo", defaults.orchestrator != nil {
+                // Checked here too, so `config --check` says it, not only the demo's start.
+                throw fail(lines.line(ofKey: "orchestrator", in: "demo"),
+                           "[demo] has no orchestrator: the demo sends events to its own simulator")
+            }
             if section == "run" { config.run = defaults } else { config.demo = defaults }
         }
         return config

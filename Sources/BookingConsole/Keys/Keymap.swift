@@ -10,12 +10,16 @@ public struct Binding: Sendable {
     public var label: (@Sendable (Bool) -> String)?
     /// A shorter label for the footer only (`↑↓` for moving, `q` for quitting).
     public var footerLabel: (@Sendable (Bool) -> String)?
+    /// The hint comes after every other one: a wide footer shows it, a narrow one keeps the
+    /// keys an operator needs first (quit, help).
+    public var hintLater = false
 
-    public init(_ keys: [Key], _ command: Command, hint: String? = nil, help: String,
+    public init(_ keys: [Key], _ command: Command, hint: String? = nil, hintLater: Bool = false, help: String,
                 label: (@Sendable (Bool) -> String)? = nil, footerLabel: (@Sendable (Bool) -> String)? = nil) {
         self.keys = keys
         self.command = command
         self.hint = hint
+        self.hintLater = hintLater
         self.help = help
         self.label = label
         self.footerLabel = footerLabel
@@ -49,17 +53,17 @@ public struct Keymap: Sendable {
         Binding([.space], .toggleAvailability, hint: "toggle", help: "toggle the selected product's availability"),
         Binding([.character("a")], .setAvailable, help: "make the selected (or marked) products available, books if queued"),
         Binding([.character("u")], .setUnavailable, help: "make the selected (or marked) products unavailable"),
-        Binding([.character("m")], .toggleMark, help: "mark or unmark the selected product, move down"),
+        Binding([.character("m")], .toggleMark, hint: "mark", hintLater: true, help: "mark or unmark the selected product, move down"),
         Binding([.character("V")], .markRange, help: "mark from the last mark to the selected product"),
         Binding([.character("*"), .control("a")], .markAll, help: "mark every product shown (after the filter)",
                 label: { _ in "*/Ctrl-A" }),
         Binding([.character("x")], .clearMarks, help: "clear the marks (a and u act on marked products)"),
-        Binding([.character("+")], .stockArrived, help: "stock arrived: make N copies of the selected title available"),
-        Binding([.character("U"), .control("z")], .undo, help: "undo the last change while it can be undone",
-                label: { _ in "U/Ctrl-Z" }),
-        Binding([.character("s")], .sortNext, help: "sort products by the next column"),
+        Binding([.character("+")], .stockArrived, hint: "stock", hintLater: true, help: "stock arrived: make N copies of the selected title available"),
+        Binding([.character("U"), .control("z")], .undo, hint: "undo", hintLater: true, help: "undo the last change while it can be undone",
+                label: { _ in "U/Ctrl-Z" }, footerLabel: { _ in "U" }),
+        Binding([.character("s")], .sortNext, hint: "sort", hintLater: true, help: "sort products by the next column"),
         Binding([.character("S")], .sortReverse, help: "reverse the sort"),
-        Binding([.character(":")], .openCommandLine, help: "command line (:help lists its commands; Up/Down history, Tab completes)"),
+        Binding([.character(":")], .openCommandLine, hint: "command", hintLater: true, help: "command line (:help lists its commands; Up/Down history, Tab completes)"),
         Binding([.character("/")], .startFilter, hint: "filter", help: "filter products by title or id (Enter keeps, Esc clears)"),
         Binding([.escape], .clearFilter, help: "go back from a view, clear the filter, close help"),
         Binding([.character("p")], .togglePause, hint: "pause", help: "pause or resume the booking checker"),
@@ -94,9 +98,9 @@ public struct Keymap: Sendable {
 
     /// Footer hints in table order; `readonly` leaves out keys that would be refused.
     public func hints(readonly: Bool, ascii: Bool) -> [(key: String, text: String)] {
-        bindings.compactMap { binding in
-            guard let hint = binding.hint, !(readonly && binding.command.changesState), !binding.keys.isEmpty else { return nil }
-            return (binding.footerLabel?(ascii) ?? binding.keyLabel(ascii: ascii), hint)
+        let shown = bindings.filter { $0.hint != nil && !(readonly && $0.command.changesState) && !$0.keys.isEmpty }
+        return (shown.filter { !$0.hintLater } + shown.filter(\.hintLater)).map { binding in
+            (binding.footerLabel?(ascii) ?? binding.keyLabel(ascii: ascii), binding.hint!)
         }
     }
 

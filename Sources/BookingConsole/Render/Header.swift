@@ -112,14 +112,14 @@ struct Header {
             // The address is shown after the arrow already: the cause without it.
             let cause = link.unreachableCause.map { cause in
                 let short = cause.hasPrefix("cannot reach ") ? cause.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? cause : cause
-                return " (\(theme.text(short)))"
+                return " (\(Self.brief(theme.text(short), ellipsis: theme.ellipsis)))"
             } ?? ""
             let role = link.standby ? "standby, " : ""
             return ("link: \(role)unreachable\(since)\(cause)\(retry)", false, true)
         }
         switch link.breaker {
         case .open:
-            let error = link.lastError.map { " (\(theme.text($0)))" } ?? ""
+            let error = link.lastError.map { " (\(Self.brief(theme.text($0), ellipsis: theme.ellipsis)))" } ?? ""
             return ("link: breaker open\(error)\(retry)", false, true)
         case .halfOpen:
             return ("link: trying", false, false)
@@ -129,7 +129,7 @@ struct Header {
                 return ("link: standby, \(sender) sends", true, false)
             }
             if link.consecutiveFailures > 0 {
-                let error = link.lastError.map { " (\(theme.text($0)))" } ?? ""
+                let error = link.lastError.map { " (\(Self.brief(theme.text($0), ellipsis: theme.ellipsis)))" } ?? ""
                 if link.reachable == true {
                     // The Orchestrator answers; it refuses some events: they step aside (`o`).
                     let count = link.consecutiveFailures
@@ -140,6 +140,25 @@ struct Header {
             if link.reachable == nil { return ("link: connecting", false, false) }
             return ("link: ok", true, false)
         }
+    }
+
+    /// The Orchestrator's words, at most `columns` wide: its error body is its own (a problem
+    /// document, a page of HTML) and must not push the countdown and the rest off the line;
+    /// `o` shows them whole.
+    static func brief(_ text: String, columns: Int = 40, ellipsis: String) -> String {
+        if !text.contains(where: \.isNewline), text.utf8.count <= columns || DisplayWidth.of(text) <= columns { return text }
+        var result = ""
+        var width = 0
+        for character in text {
+            let shown: Character = character.isNewline ? " " : character
+            let next = DisplayWidth.of(String(shown))
+            if width + next > columns - DisplayWidth.of(ellipsis) {
+                return result + ellipsis
+            }
+            result.append(shown)
+            width += next
+        }
+        return result
     }
 
     /// Segments written left to right, clipped at the end of the line.

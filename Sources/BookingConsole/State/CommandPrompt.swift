@@ -85,7 +85,7 @@ extension ConsoleState {
     public mutating func run(_ command: ConsoleCommand, model: ConsoleModel, now: Date) -> Effect? {
         if command.changesState, readonly {
             let name = String(describing: command).prefix { $0 != "(" }
-            show("read-only: :\(name) is turned off (--readonly)", kind: .error, now: now)
+            show("read-only: :\(name) is off (--readonly)", kind: .error, now: now)
             return nil
         }
         switch command {

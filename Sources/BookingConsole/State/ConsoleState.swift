@@ -69,12 +69,6 @@ public struct BulkRequest: Sendable, Hashable {
     }
 }
 
-/// The last click and what it hit: a double click whose first click hit another row is a click.
-public struct LastClick: Sendable, Hashable {
-    public var target: HitTarget
-    public var at: Date
-}
-
 /// What the console does outside itself: the monitor (or the link) executes these.
 public enum Effect: Sendable, Hashable {
     case setAvailability(productId: Int32, isAvailable: Bool)
@@ -131,7 +125,6 @@ public struct ConsoleState: Sendable, Hashable {
     /// The product the Products selection is on: kept on it when the rows move (a sort, a
     /// push that re-sorts), by id rather than row.
     public var selectedProduct: Int32?
-    public var lastClick: LastClick?
     /// The `:` prompt while it is open.
     public var commandLine: CommandLineEditor?
     /// Commands run, oldest first (the controller loads and saves them across runs).

@@ -32,13 +32,8 @@ extension ConsoleState {
         let counts = Dictionary(uniqueKeysWithValues: Pane.allCases.map { ($0, model.count(of: $0)) })
         let target = HitTest.target(x: mouse.x, y: mouse.y, state: self, counts: counts, viewLines: viewLines,
                                     viewSelectable: selectable)
-        var mouse = mouse
-        if mouse.action == .doubleClick, let last = lastClick, last.target != target,
-           now.timeIntervalSince(last.at) < Self.doubleClickWindow {
-            // ncurses pairs two clicks by time only: on another row they are two clicks.
-            mouse.action = .click
-        }
-        if mouse.action == .click || mouse.action == .doubleClick { lastClick = LastClick(target: target, at: now) }
+        // ncurses pairs two clicks by time alone (`mouseinterval`, 250 ms) and reports the pair
+        // as one double click at the second: the first click's row is not known here.
         switch (mouse.action, target) {
         case (.wheelUp, .row(let pane, _)), (.wheelUp, .pane(let pane)):
             focus = pane
@@ -71,9 +66,6 @@ extension ConsoleState {
         }
         return nil
     }
-
-    /// Longer than ncurses' `mouseinterval` (250 ms): a double click's first click is this recent.
-    static let doubleClickWindow: TimeInterval = 1
 
     private mutating func apply(_ command: Command, repeated times: Int, model: ConsoleModel, now: Date) -> Effect? {
         for _ in 0..<times {

@@ -110,7 +110,7 @@ extension ConsoleState {
     /// Applies a command to the view; commands that change the monitor become effects.
     public mutating func apply(_ command: Command, model: ConsoleModel, now: Date) -> Effect? {
         if command.changesState, readonly {
-            show("read-only: \(Self.describe(command)) is turned off (--readonly)", kind: .error, now: now)
+            show("read-only: \(Self.describe(command)) is off (--readonly)", kind: .error, now: now)
             return nil
         }
         let layout = Layout(size: size)
@@ -277,8 +277,8 @@ extension ConsoleState {
         case .toggleAvailability, .setAvailable, .setUnavailable: return "changing availability"
         case .togglePause: return "pausing"
         case .resend: return "resending"
-        case .toggleGenerators: return "the demo's generators"
-        case .undo: return "undo"
+        case .toggleGenerators: return "switching the demo's generators"
+        case .undo: return "undoing"
         case .stockArrived: return "stock arriving"
         default: return "this key"
         }

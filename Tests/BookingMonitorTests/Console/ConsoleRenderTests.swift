@@ -160,7 +160,7 @@ import Testing
         expectText(grid, [blank, blank, blank, blank,
                           String(repeating: " ", count: 16) + "terminal too small",
                           String(repeating: " ", count: 14) + "need 60×16, have 50×12",
-                          String(repeating: " ", count: 21) + "q quits",
+                          String(repeating: " ", count: 18) + "q/Ctrl-C quits",
                           blank, blank, blank, blank, blank].joined(separator: "\n"))
         // At the minimum size the layout is back.
         let back = await ConsoleFixture.frame(monitor, size: Layout.minimum)

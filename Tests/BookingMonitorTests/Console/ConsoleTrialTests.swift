@@ -5,9 +5,9 @@ import Testing
 
 /// What an operator's and an attacker's hour with the console found (2026-12-02), each a test
 /// that failed before its fix: Ctrl-C in a prompt stopped the whole instance (whatever the
-/// config bound quit to), `quit = []` left no way out, two quick clicks on two rows opened
-/// the second, a prompt took keys blind below the minimum size, and a long `[keys]` table
-/// reported its lines wrong once found in one pass.
+/// config bound quit to), `quit = []` left no way out, a prompt took keys blind below the
+/// minimum size, a long `[keys]` table named the wrong line, and an Orchestrator's error body
+/// pushed the countdown off the header.
 @Suite("Console: what an operator's trial found")
 struct ConsoleTrialTests {
     static let size = Size(width: 100, height: 30)
@@ -73,19 +73,6 @@ struct ConsoleTrialTests {
         }
     }
 
-    @Test func aDoubleClickWhoseFirstClickHitAnotherRowIsAClick() async throws {
-        let monitor = try await ConsoleFixture.midDemo()
-        let controller = await ConsoleFixture.controller(monitor, size: Self.size)
-        await controller.mouse(MouseEvent(.click, x: 5, y: 5))
-        await controller.mouse(MouseEvent(.doubleClick, x: 5, y: 7))
-        #expect(controller.state.view == nil, "two clicks on two rows opened a view")
-        #expect(controller.state.cursor(.products).selected == 3)
-        // On the same row it opens it.
-        await controller.mouse(MouseEvent(.click, x: 5, y: 7))
-        await controller.mouse(MouseEvent(.doubleClick, x: 5, y: 7))
-        #expect(controller.state.view == .product(4))
-    }
-
     @Test func belowTheMinimumSizeAPromptTakesNoKeysAndTheQuitKeyShownIsTheBoundOne() async throws {
         let monitor = try await ConsoleFixture.midDemo()
         let keymap = Keymap.standard.rebinding([.quit: [.control("q")]])
@@ -114,6 +101,30 @@ struct ConsoleTrialTests {
             let answer = snapshot.explain(customer: customer, title: "Мастер и Маргарита")
             #expect(content.line(index).text.contains(answer.reason.rawValue), "\(content.line(index).text)")
             #expect(content.line(index).text.hasSuffix(answer.detail), "\(content.line(index).text)")
+        }
+    }
+
+    @Test func theOrchestratorsErrorBodyDoesNotPushTheCountdownOffTheHeader() async throws {
+        let monitor = try await ConsoleFixture.midDemo()
+        let body = #"HTTP 500: {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"no order for customer 7 and title «Мастер и Маргарита»\n at Orchestrator.Handle() in /src/Order.cs:line 42"}"#
+        await monitor.updateLink {
+            $0.breaker = .open(until: ConsoleFixture.fixedNow.addingTimeInterval(22.5))
+            $0.lastError = body
+            $0.consecutiveFailures = 5
+        }
+        let grid = await ConsoleFixture.frame(monitor, size: Size(width: 160, height: 30))
+        #expect(grid.lines[0].contains(#"link: breaker open (HTTP 500: {"type":"about:blank","title"…), retry in 23s → http://127.0.0.1:5012"#),
+                "\(grid.lines[0])")
+        let ascii = await ConsoleFixture.frame(monitor, size: Size(width: 160, height: 30), ascii: true)
+        #expect(ascii.lines[0].contains(#"(HTTP 500: {"type":"about:blank","title"~), retry in 23s"#), "\(ascii.lines[0])")
+    }
+
+    @Test func configCheckRefusesAnOrchestratorForTheDemo() {
+        do {
+            _ = try ConsoleConfig.parse("[run]\nport = 5098\n[demo]\nport = 5099\norchestrator = \"http://x\"\n", path: "d.toml")
+            Issue.record("[demo] orchestrator was accepted")
+        } catch {
+            #expect(error.description == "d.toml:5: [demo] has no orchestrator: the demo sends events to its own simulator")
         }
     }
 }
