@@ -13,7 +13,7 @@ struct HelpOverlay {
         // Two columns of bindings when one does not fit the height (a short terminal).
         let columns = bindings.count + 2 > size.height - 4 ? 2 : 1
         let perColumn = (bindings.count + columns - 1) / columns
-        let lines = perColumn + 5
+        let lines = perColumn + 6
         let widest = keyWidth + 3 + (bindings.map { DisplayWidth.of($0.help) }.max() ?? 0) + 4
         let width = min(size.width - 2, max(40, widest * columns))
         let height = min(size.height - 2, lines + 2)
@@ -57,6 +57,11 @@ struct HelpOverlay {
             line += item
         }
         grid.write(line, x: inner.x + 1, y: y, style: theme.dimmed, limit: inner.width - 1)
+        // Last, so a short terminal drops it first.
+        y += 1
+        guard y < inner.y + inner.height else { return }
+        grid.write("Mouse: click selects, double click opens, the wheel scrolls, a heading sorts (--no-mouse: off)",
+                   x: inner.x + 1, y: y, style: theme.dimmed, columns: inner.width - 1, ellipsis: theme.ellipsis)
     }
 
     static let activityLegend: [(ActivityEntry.Kind, String)] = [
@@ -64,6 +69,6 @@ struct HelpOverlay {
         (.operatorAction, "operator action"), (.info, "info"),
     ]
 
-    /// Lines the overlay needs inside its border: the bindings, a gap, status, two of legend.
-    static func innerLines(bindings: Int) -> Int { bindings + 5 }
+    /// Lines the overlay needs inside its border: the bindings, a gap, status, two of legend, mouse.
+    static func innerLines(bindings: Int) -> Int { bindings + 6 }
 }

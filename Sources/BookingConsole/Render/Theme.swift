@@ -143,6 +143,12 @@ public struct Theme: Sendable {
             $0.reverse = $0.reverse || base.reverse
             // On the bright bar of a change, every cell's text is black: cyan or orange on
             // yellow cannot be read. The letters still tell the states.
+            // On the selection bar (blue), the light and colour-blind palettes' blues and the
+            // dimmed grey could not be read: white text there, the letters tell the states.
+            if color, base == selectedRow, palette != .dark || $0.foreground == base.background {
+                $0.foreground = .white
+                $0.dim = false
+            }
             if color, base == changedRow {
                 $0.foreground = .pureBlack
                 $0.dim = false

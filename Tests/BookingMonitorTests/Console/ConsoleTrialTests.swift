@@ -127,4 +127,22 @@ struct ConsoleTrialTests {
             #expect(error.description == "d.toml:5: [demo] has no orchestrator: the demo sends events to its own simulator")
         }
     }
+
+    @Test(arguments: [Palette.light, .colourblind])
+    func theSelectionBarIsReadableInTheLightAndColourblindThemes(_ palette: Palette) async throws {
+        let monitor = try await ConsoleFixture.midDemo()  // product 3 booked for customer 7
+        let model = ConsoleModel(snapshot: await monitor.snapshotNow())
+        var state = ConsoleState(size: Self.size)
+        state.cursors[.products] = Cursor(selected: 2, offset: 0)
+        var settings = ConsoleFixture.settings()
+        settings.palette = palette
+        let grid = render(model, state, size: Self.size, settings: settings, now: ConsoleFixture.fixedNow)
+        let row = try #require(grid.lines.firstIndex { $0.contains("▶  3 B") })
+        let bar = Theme(ascii: false, color: true, palette: palette).selectedRow
+        for x in 1..<80 {
+            let cell = grid[x, row]
+            #expect(cell.style.background == bar.background, "column \(x)")
+            #expect(cell.style.foreground != bar.background && !cell.style.dim, "column \(x): \(cell.style) on the bar")
+        }
+    }
 }
