@@ -65,6 +65,16 @@ keys Escape c 1 0 2 Enter
 shot customer.png
 keys Escape
 
+# A working day: three products marked and sorted by title, the command line completing, and
+# an undo that says why it cannot (the copy made available was booked at once).
+keys 1 g m m m s s
+shot marks.png
+keys x : s o Tab
+shot command-line.png
+keys Escape : s o r t Space i d Enter
+keys g j j j j a U
+shot undo.png
+
 # A booking made over the API: its row and its queue highlighted for five seconds, and the
 # header's sparkline of bookings per minute.
 order 114 "Отцы и дети"; stock 14 true
