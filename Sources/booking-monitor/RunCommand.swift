@@ -181,6 +181,7 @@ enum Bootstrap {
     /// `exclusive` takes the one-checker-per-database lock (everything but a read-only look).
     static func monitor(_ options: MonitorOptions, logger: Logger,
                         exclusive: Bool = true) async throws -> (Monitor, SharedGroup?) {
+        MallocTuning.giveLargeBlocksBack()
         let catalog: [Product]?
         do {
             catalog = try options.catalog.map { file throws(Catalog.LoadError) in try Catalog.load(file: file) }

@@ -12,12 +12,12 @@ struct AdministrationRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
         let cache = EncodedProducts()
-        let products = LastAnswer(), queues = LastAnswer()
+        let products = LastAnswer<ByteBuffer>(), queues = Self.queuesAnswer()
         admin.get("get-products") { _, _ in
             try await products.response { await cache.body(from: monitor) }
         }
         admin.get("get-queues-list") { _, _ in
-            try await queues.response { ByteBuffer(bytes: JSONWriter.queues(await monitor.queues().queues)) }
+            try await queues.response { await monitor.queues() }
         }
         admin.put("switch-state/{id}") { request, context in
             let id = try Self.productId(context.parameters.get("id"))
@@ -60,6 +60,12 @@ struct AdministrationRoutes<Context: RequestContext> {
             }
             return JSONCoding.ok
         }
+    }
+
+    /// get-queues-list keeps the snapshot, not its encoding: the snapshot is the monitor's own
+    /// (shared storage), the encoding of a 1M-entry push 23 MB that only the next fallback uses.
+    static func queuesAnswer(patience: Duration = .milliseconds(250)) -> LastAnswer<QueueSnapshot> {
+        LastAnswer(patience: patience) { ByteBuffer(bytes: JSONWriter.queues($0.queues)) }
     }
 
     /// The get-products body, encoded once per change of the products rather than per request:

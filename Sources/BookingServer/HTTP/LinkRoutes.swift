@@ -115,7 +115,7 @@ struct LinkRoutes<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
-        let linkAnswer = LastAnswer(), outboxAnswers = Mutex<[String: LastAnswer]>([:])
+        let linkAnswer = LastAnswer<ByteBuffer>(), outboxAnswers = Mutex<[String: LastAnswer<ByteBuffer>]>([:])
         admin.get("link") { _, _ in
             try await linkAnswer.response { try await linkBody() }
         }
@@ -126,7 +126,7 @@ struct LinkRoutes<Context: RequestContext> {
             }
             let answer = outboxAnswers.withLock { answers in
                 if let answer = answers[wanted ?? ""] { return answer }
-                let answer = LastAnswer()
+                let answer = LastAnswer<ByteBuffer>()
                 answers[wanted ?? ""] = answer
                 return answer
             }
