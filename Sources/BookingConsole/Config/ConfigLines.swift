@@ -10,24 +10,12 @@ struct ConfigLines {
 
     /// The 1-based line of `key = …` in `[table]` (nil: the top level before any table).
     func line(ofKey key: String, in table: String?) -> Int? {
-        var current: String?
-        for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("["), !line.hasPrefix("[["), let close = line.firstIndex(of: "]") {
-                current = String(line[line.index(after: line.startIndex)..<close]).trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            guard current == table else { continue }
-            for spelled in [key, "\"\(key)\"", "'\(key)'"] where line.hasPrefix(spelled) {
-                if line.dropFirst(spelled.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") { return index + 1 }
-            }
-        }
-        return nil
+        lines(ofKeysIn: table)[key]
     }
 
-    /// The 1-based line of every `key = …` in `[table]`, by key (the first when repeated), in
-    /// one pass over the file.
-    func lines(ofKeysIn table: String) -> [String: Int] {
+    /// The 1-based line of every `key = …` in `[table]` (nil: the top level), by key (the
+    /// first when repeated), in one pass over the file.
+    func lines(ofKeysIn table: String?) -> [String: Int] {
         var found: [String: Int] = [:]
         var current: String?
         for (index, raw) in lines.enumerated() {

@@ -1,17 +1,12 @@
 import BookingCore
 import Foundation
 
-/// CSV for `:export`: RFC 4180 quoting, and every cell that a spreadsheet would read as a
-/// formula (starting with = + - @, or a tab or carriage return) prefixed with `'`.
+/// CSV for `:export` (`CSV`'s quoting and formula guard): the products as shown, the history
+/// as `GET /administration/history?format=csv` writes it.
 public enum CSVExport {
-    public static func cell(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    public static func cell(_ text: String) -> String { CSV.cell(text) }
 
-    public static func line(_ cells: [String]) -> String { cells.map(cell).joined(separator: ",") + "\r\n" }
+    public static func line(_ cells: [String]) -> String { CSV.line(cells) }
 
     /// The products as the pane shows them (filtered, sorted), with the columns it shows.
     public static func products(_ model: ConsoleModel) -> String {
@@ -27,18 +22,7 @@ public enum CSVExport {
         return text
     }
 
-    public static func history(_ entries: [HistoryEntry]) -> String {
-        var text = line(["sequence", "time", "kind", "source", "instance", "product", "customer", "title", "booking",
-                         "summary", "detail"])
-        let iso = ISO8601DateFormatter()
-        for entry in entries {
-            text += line([String(entry.sequence), iso.string(from: entry.time), entry.kind.rawValue, entry.source ?? "",
-                          entry.instance ?? "", entry.productId.map(String.init) ?? "",
-                          entry.customerId.map(String.init) ?? "", entry.title ?? "", entry.bookingId ?? "",
-                          entry.summary, entry.detail ?? ""])
-        }
-        return text
-    }
+    public static func history(_ entries: [HistoryEntry]) -> String { HistoryCSV.write(entries) }
 
     /// `~/x` and `$HOME`-relative paths as the shell would expand them; others as given.
     public static func expand(_ path: String) -> String {

@@ -97,11 +97,7 @@ public final class ConsoleController {
                            kind: .error, now: clock.now())
             }
         }
-        guard let effect else { return true }
-        if effect == .quit { return false }
-        await execute(effect)
-        await refresh()
-        return true
+        return await carryOut(effect)
     }
 
     /// Handles one mouse report as `press` handles a key; false when it asks to quit.
@@ -110,6 +106,11 @@ public final class ConsoleController {
         let before = state.views
         let effect = state.handle(event, model: model, keymap: keymap, now: clock.now())
         if state.views != before { loadViewHistory() }
+        return await carryOut(effect)
+    }
+
+    /// Executes what a key or a click asked of the monitor; false for quitting.
+    private func carryOut(_ effect: Effect?) async -> Bool {
         guard let effect else { return true }
         if effect == .quit { return false }
         await execute(effect)

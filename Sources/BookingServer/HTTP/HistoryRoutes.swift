@@ -109,37 +109,12 @@ struct HistoryRoutes<Context: RequestContext> {
 
 /// History times on the wire: ISO 8601 in UTC with milliseconds.
 enum HistoryTime {
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func format(_ date: Date) -> String { HistoryCSV.time(date) }
 
     /// ISO 8601 (with or without fractional seconds, `Z` or an offset), or seconds since 1970.
     static func parse(_ text: String) -> Date? {
         if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle())
-    }
-}
-
-/// RFC 4180 CSV with a header row; a field with a comma, a quote or a line break is quoted.
-enum HistoryCSV {
-    static let header = ["sequence", "time", "kind", "source", "instance", "productId", "customerId", "title",
-                         "bookingId", "summary", "detail"]
-
-    static func write(_ entries: [HistoryEntry]) -> String {
-        var out = header.joined(separator: ",") + "\r\n"
-        for entry in entries {
-            let fields: [String?] = [String(entry.sequence), HistoryTime.format(entry.time), entry.kind.rawValue,
-                                     entry.source, entry.instance, entry.productId.map(String.init),
-                                     entry.customerId.map(String.init), entry.title, entry.bookingId, entry.summary,
-                                     entry.detail]
-            out += fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
-
-    static func quote(_ field: String) -> String {
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

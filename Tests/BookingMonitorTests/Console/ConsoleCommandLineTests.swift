@@ -164,7 +164,7 @@ import Testing
         #expect(all.dropFirst().map { $0.prefix(2) } == ["8,", "7,", "6,", "5,", "4,", "3,", "2,", "1,"], "sorted as shown")
         await run("export history csv \(workspace.path)/history.csv")
         let history = try String(contentsOfFile: workspace.path + "/history.csv", encoding: .utf8)
-        #expect(history.hasPrefix("sequence,time,kind,source,instance,product,customer,title,booking,summary,detail\r\n"))
+        #expect(history.hasPrefix("sequence,time,kind,source,instance,productId,customerId,title,bookingId,summary,detail\r\n"))
         #expect(history.contains(",product,console,,8,,\"'=HYPERLINK"))
         await run("export csv /proc/nope/x.csv")
         #expect(controller.state.message?.kind == .error)
