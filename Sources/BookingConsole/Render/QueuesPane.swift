@@ -17,8 +17,9 @@ struct QueuesPane {
         let focused = state.focus == .queues
         let queues = model.snapshot.queues.queues
         let cursor = state.cursor(.queues)
-        let customers = model.queueCustomerCount
-        grid.box(rect, title: "2 Queues \(Text.count(queues.count, "title")), \(Text.count(customers, "customer"))",
+        // Places in the queues, not distinct customers: one queued for two titles is two.
+        let queued = model.queueCustomerCount
+        grid.box(rect, title: "2 Queues \(Text.count(queues.count, "title")), \(queued) queued",
                  note: queues.isEmpty ? nil : "\(cursor.selected + 1)/\(queues.count)", focused: focused, theme: theme)
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }

@@ -75,7 +75,7 @@ extension Golden {
     │   5 A Евгений Онегин                Роман в стихах                           │
     │                                                                              │
     └──────────────────────────────────────────────────────────────────────── 4/7 ─┘
-    ┌─ 2 Queues 3 titles, 5 customers ─────┐┌─ 3 Activity ─────────────────────────┐
+    ┌─ 2 Queues 3 titles, 5 queued ────────┐┌─ 3 Activity ─────────────────────────┐
     │  Мастер и Марга… 2: 7 12             ││  10:20:30 K api: product 5 available │
     │  Война и мир. Т… 1: 3                ││  10:20:30 B product 1 → customer 3 «…│
     │  Идиот           2: 21 22            ││  10:20:30 K api: product 1 available │
@@ -91,7 +91,7 @@ extension Golden {
     static let marks120x40 = """
      booking-monitor │ group east │ link: ok → http://127.0.0.1:5012 │ totals 2 booked, 0 delivered, 1 push
      outbox 2 pending (oldest 0s), 0 parked │ last push 0s ago (#1): 5 in 3 queues │ last hour            █ 2 booked
-    ┌─ 1 Products 7 · 2 marked ────────────────────────────────────────────┐┌─ 2 Queues 3 titles, 5 customers ─────────────┐
+    ┌─ 1 Products 7 · 2 marked ────────────────────────────────────────────┐┌─ 2 Queues 3 titles, 5 queued ────────────────┐
     │  ID S▼Title                    Description      Customer Booked     Q││  Мастер и Маргарита 2: 7 12                  │
     │ ● 7 U Anna Karenina            Novel                                 ││  Война и мир. Том 1 1: 3                     │
     │   6 U 三体                     科幻小说                              ││  Идиот              2: 21 22                 │

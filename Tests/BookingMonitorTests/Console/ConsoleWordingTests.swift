@@ -11,7 +11,7 @@ import Testing
         let monitor = try await ConsoleFixture.monitor()
         try await monitor.replaceQueues([CustomerQueue(title: "Идиот", customers: [21])])
         let grid = await ConsoleFixture.frame(monitor, size: Size(width: 200, height: 50))
-        #expect(grid.text.contains("2 Queues 1 title, 1 customer "), "\(grid.text)")
+        #expect(grid.text.contains("2 Queues 1 title, 1 queued "), "\(grid.text)")
         #expect(grid.text.contains("1 push"), "\(grid.text)")
         #expect(!grid.text.contains("1 pushes") && !grid.text.contains("1 titles") && !grid.text.contains("1 customers"))
         #expect(grid.text.contains("1 in 1 queue "), "\(grid.text)")
