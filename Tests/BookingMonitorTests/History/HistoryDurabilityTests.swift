@@ -88,7 +88,7 @@ struct HistoryDurabilityTests {
         // --once reads the store alone: its Activity pane starts from the history, and holds the
         // last booking made before the kill (fewer than 500 entries were written in all).
         #expect(second.terminate() == 0)
-        var once = ["--once", "--size", "160x60", "--db", database]
+        var once = ["--once", "--size", "160x400", "--db", database]  // tall: the restarted instance's deliveries and pushes come after it
         if kind == .postgres { once += ["--name", "a", "--group", "test"] }
         let result = try ConsoleOnceTests().run(once)
         #expect(result.status == 0, "\(result.errors)")
