@@ -120,6 +120,7 @@ let package = Package(
                 "BookingServer",
                 "BookingConsole",
                 "BookingPostgres",
+                "OrchestratorSimulator",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

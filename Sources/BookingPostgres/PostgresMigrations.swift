@@ -214,6 +214,55 @@ enum PostgresMigrations {
             """,
         ]),
         ("v4: history", HistoryTable.postgres.map { PostgresQuery(unsafeSQL: $0) }),
+        ("v5: a row per queue", [
+            // A push writes the rows of the queues it changed; an instance catching up reads the
+            // rows newer than its version. `entries` NULL: the snapshot is still v1's body.
+            """
+            CREATE TABLE queue_entry (
+                position INTEGER PRIMARY KEY,
+                title TEXT NOT NULL,
+                customers BYTEA NOT NULL,
+                changed_version BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX queue_entry_changed ON queue_entry (changed_version)",
+            "ALTER TABLE queue_snapshot ADD COLUMN entries INTEGER",
+            // booking_monitor_commit without a body, then, once it committed, the queue rows of
+            // the push (`p_positions`: those that changed) and its header, in the same statement
+            // and so under the same lock.
+            """
+            CREATE FUNCTION booking_monitor_commit_queues(expected BIGINT, epoch BIGINT, writes JSONB,
+                                                          snapshot_sequence BIGINT, snapshot_received_at DOUBLE PRECISION,
+                                                          p_entries INTEGER, p_positions INTEGER[], p_titles TEXT[],
+                                                          p_customers BYTEA[])
+            RETURNS TABLE (kind TEXT, body TEXT) LANGUAGE plpgsql AS $$
+            #variable_conflict use_column
+            DECLARE
+                v_next BIGINT;
+                r RECORD;
+            BEGIN
+                FOR r IN SELECT c.kind, c.body FROM booking_monitor_commit(expected, epoch, writes, snapshot_sequence,
+                                                                         snapshot_received_at, NULL) c LOOP
+                    kind := r.kind;
+                    body := r.body;
+                    RETURN NEXT;
+                    IF r.kind = 'committed' THEN v_next := r.body::BIGINT; END IF;
+                END LOOP;
+                IF v_next IS NULL OR p_entries IS NULL THEN RETURN; END IF;
+                DELETE FROM queue_entry WHERE position >= p_entries;
+                INSERT INTO queue_entry (position, title, customers, changed_version)
+                    SELECT u.position, u.title, u.customers, v_next
+                    FROM unnest(p_positions, p_titles, p_customers) AS u (position, title, customers)
+                    ON CONFLICT (position) DO UPDATE SET title = excluded.title, customers = excluded.customers,
+                        changed_version = excluded.changed_version;
+                INSERT INTO queue_snapshot (id, sequence, received_at, body, changed_version, entries)
+                    VALUES (1, snapshot_sequence, snapshot_received_at, '', v_next, p_entries)
+                    ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, received_at = excluded.received_at,
+                        body = excluded.body, changed_version = excluded.changed_version, entries = excluded.entries;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under an advisory lock, so instances that

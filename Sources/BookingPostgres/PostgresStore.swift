@@ -92,13 +92,16 @@ public final class PostgresStore: Store, @unchecked Sendable {
             try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
                 let state = try GroupState(session)
                 let products = try session.rows("\(unescaped: Self.productColumns) ORDER BY id").map(Self.product)
-                let snapshot = try Self.snapshot(session, since: nil) ?? .empty
+                let read = try Self.snapshot(session, since: nil, onto: nil)
+                let snapshot = read?.snapshot ?? .empty
                 let outbox = try session.rows("\(unescaped: Self.eventColumns) WHERE o.state <> 'delivered' ORDER BY b.sequence")
                     .map(Self.event)
                 let delivered = try session.rows("""
                     \(unescaped: Self.eventColumns) WHERE o.state = 'delivered' AND b.snapshot_sequence = \(snapshot.sequence)
                     """).map { try Self.event($0).booking }
-                seen.withLockedValue { $0 = Seen(version: state.version, lastSequence: state.lastSequence) }
+                seen.withLockedValue {
+                    $0 = Seen(version: state.version, lastSequence: state.lastSequence, queues: read?.stored)
+                }
                 var recent = HistoryQuery(limit: StoreLoaded.recentHistoryLimit)
                 recent.withoutAttempts = true
                 return StoreLoaded(products: products, snapshot: snapshot, outbox: outbox,
@@ -229,13 +232,18 @@ public final class PostgresStore: Store, @unchecked Sendable {
         seen.withLockedValue { seen in
             if let version = version.flatMap({ Int64($0) }) { seen.version = version }
             seen.lastSequence = transaction.lastSequence
+            if let written = transaction.snapshot { seen.queues = written }
         }
         return true
     }
 
-    /// What this process's memory reflects: the group's version, and the last booking sequence
-    /// at that version (a writer numbers its new bookings after it).
-    struct Seen: Sendable { var version: Int64 = 0, lastSequence: Int64 = 0 }
+    /// What this process's memory reflects: the group's version, the last booking sequence
+    /// at that version (a writer numbers its new bookings after it), and the queue snapshot as
+    /// its rows hold it at that version (nil before a v5 push: the next push writes every row).
+    struct Seen: Sendable {
+        var version: Int64 = 0, lastSequence: Int64 = 0
+        var queues: QueueSnapshot?
+    }
 
     /// The writes of one transaction, buffered until `commit`: one JSON document, the argument
     /// of `booking_monitor_commit` (keys as that function reads them). Reads (an idempotency
@@ -245,7 +253,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
         let fence: Fence
         private(set) var lastSequence: Int64
         private var writes = Writes()
-        private var snapshot: QueueSnapshot?
+        /// The snapshot the rows hold at the version this transaction expects.
+        private let stored: QueueSnapshot?
+        private(set) var snapshot: QueueSnapshot?
+        /// The positions `snapshot` writes (those that differ from `stored`).
+        private var positions: [Int] = []
         var wrote: Bool { writes.isEmpty == false || snapshot != nil }
 
         let instance: String
@@ -257,6 +269,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
             self.instance = instance
             self.retention = retention
             lastSequence = seen.lastSequence
+            stored = seen.queues
         }
 
         struct Writes: Encodable {
@@ -298,10 +311,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
             let json = String(decoding: try JSONEncoder().encode(writes), as: UTF8.self)
             var epoch: Int64 = -1
             if case .epoch(let held) = fence { epoch = held ?? -1 }
+            let queues = positions.map { snapshot!.queues[$0] }
             return try session.rows("""
-                SELECT kind, body FROM booking_monitor_commit(\(expected), \(epoch), \(json)::jsonb,
-                    \(snapshot?.sequence), \(snapshot?.receivedAt?.timeIntervalSince1970),
-                    \(try snapshot.map { try QueueCoding.encode($0.queues) }))
+                SELECT kind, body FROM booking_monitor_commit_queues(\(expected), \(epoch), \(json)::jsonb,
+                    \(snapshot?.sequence), \(snapshot?.receivedAt?.timeIntervalSince1970), \(snapshot.map { Int32($0.queues.count) }),
+                    \(positions.map(Int32.init))::int4[], \(queues.map(\.title))::text[],
+                    \(queues.map { ByteBuffer(bytes: QueueCoding.encode(customers: $0.customers)) })::bytea[])
                 """)
         }
 
@@ -341,8 +356,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
             writes.books.append(.init(id: product.id, by: product.bookedBy, at: product.bookedAt?.timeIntervalSince1970))
         }
 
+        /// Rows for the queues that differ from the stored snapshot's at their position (every
+        /// row when that is not known); the server drops those past the push's end.
         func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws {
             self.snapshot = snapshot
+            positions = stored.map { snapshot.positionsChanged(from: $0.queues) } ?? Array(snapshot.queues.indices)
             try appendHistory(.push(snapshot, source: source))
         }
 
@@ -407,7 +425,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     /// The rows of `booking_monitor_delta` (or a conflict's) as a delta; nil when nothing
-    /// changed. Reads the snapshot's body when it was replaced.
+    /// changed. Reads the queue rows written since then when the snapshot was replaced.
     private func delta(_ session: BlockingConnection.Session, rows: [PostgresRow], since: Int64) throws -> StoreDelta? {
         var state: Seen?
         var totals = Totals()
@@ -429,10 +447,13 @@ public final class PostgresStore: Store, @unchecked Sendable {
             default: throw StoreError.failed("a delta row of unknown kind \(kind)")
             }
         }
-        guard let state else { throw StoreError.failed("a delta without the group row") }
+        guard var state else { throw StoreError.failed("a delta without the group row") }
         guard state.version != since else { return nil }
-        let snapshot = snapshotChanged ? try Self.snapshot(session, since: since) : nil
+        let known = seen.withLockedValue { $0.queues }
+        let read = snapshotChanged ? try Self.snapshot(session, since: since, onto: known) : nil
+        if let read { state.queues = read.stored } else { state.queues = known }
         seen.withLockedValue { $0 = state }
+        let snapshot = read?.snapshot
         return StoreDelta(products: products, snapshot: snapshot, events: events, totals: totals)
     }
 
@@ -529,14 +550,41 @@ public final class PostgresStore: Store, @unchecked Sendable {
         func optional(_ index: Int) -> NSNumber? { index < values.count ? values[index] as? NSNumber : nil }
     }
 
-    /// The stored snapshot; with `since`, only when a commit after that version replaced it.
-    private static func snapshot(_ session: BlockingConnection.Session, since: Int64?) throws -> QueueSnapshot? {
+    /// The stored snapshot; with `since`, only when a commit after that version replaced it,
+    /// and then read as the rows that commit and those after it wrote, laid onto `known` (the
+    /// snapshot at `since`). `stored`: the snapshot as rows hold it (nil for a v1 body).
+    private static func snapshot(_ session: BlockingConnection.Session, since: Int64?,
+                                 onto known: QueueSnapshot?) throws -> (snapshot: QueueSnapshot, stored: QueueSnapshot?)? {
         let rows = try session.rows("""
-            SELECT sequence, received_at, body FROM queue_snapshot WHERE id = 1 AND changed_version > \(since ?? -1)
+            SELECT sequence, received_at, body, entries FROM queue_snapshot WHERE id = 1 AND changed_version > \(since ?? -1)
             """)
         guard let row = rows.first else { return nil }
-        let (sequence, receivedAt, body) = try row.decode((Int64, Double?, Data).self)
-        return QueueSnapshot(sequence: sequence, receivedAt: receivedAt.map(Date.init(timeIntervalSince1970:)),
-                             queues: try QueueCoding.decode(body))
+        let (sequence, receivedAt, body, entries) = try row.decode((Int64, Double?, Data, Int32?).self)
+        let received = receivedAt.map(Date.init(timeIntervalSince1970:))
+        guard let entries = entries.map(Int.init) else {
+            return (QueueSnapshot(sequence: sequence, receivedAt: received, queues: try QueueCoding.decode(body)), nil)
+        }
+        // Without the snapshot at `since`, every row.
+        let base = since != nil ? known : nil
+        var queues = base?.queues ?? []
+        let changed = try session.rows("""
+            SELECT position, title, customers FROM queue_entry
+            WHERE changed_version > \(base == nil ? -1 : since!) AND position < \(entries) ORDER BY position
+            """)
+        if queues.count > entries { queues.removeLast(queues.count - entries) }
+        for row in changed {
+            let (position, title, customers) = try row.decode((Int32, String, Data).self)
+            let queue = CustomerQueue(title: title, customers: try QueueCoding.decode(customers: customers))
+            let index = Int(position)
+            if index < queues.count {
+                queues[index] = queue
+            } else {
+                guard index == queues.count else { throw StoreError.corruptSnapshot }
+                queues.append(queue)
+            }
+        }
+        guard queues.count == entries else { throw StoreError.corruptSnapshot }
+        let snapshot = QueueSnapshot(sequence: sequence, receivedAt: received, queues: queues)
+        return (snapshot, snapshot)
     }
 }

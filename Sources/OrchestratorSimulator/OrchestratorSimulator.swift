@@ -56,6 +56,12 @@ public final class OrchestratorSimulator: Service, Sendable {
     /// A copy of the orders, queues and applied events at this instant.
     public var orderBook: OrderBook { book.withLock { $0 } }
 
+    /// How many events were applied, without copying the orders.
+    public var eventCount: Int { book.withLock { $0.events.count } }
+
+    /// The queues at this instant, without copying the orders.
+    var queues: [OrderBook.Queue] { book.withLock { $0.queues } }
+
     public func run() async throws {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: SimulatorProblemMiddleware())
@@ -78,8 +84,16 @@ public final class OrchestratorSimulator: Service, Sendable {
     public func addOrder(customer: Int32, title: String) async -> OrderBook.Order {
         let order = book.withLock { $0.add(customer: customer, title: title) }
         logger.info("new order #\(order.id): customer \(customer) «\(title)»")
-        await fanout.push(current: { self.orderBook.queues }, reason: "new order #\(order.id)")
+        await fanout.push(current: { self.queues }, reason: "new order #\(order.id)")
         return order
+    }
+
+    /// Adds many orders at once (a big shop's standing orders, a bench), then pushes once.
+    public func addOrders(_ orders: [(customer: Int32, title: String)]) async {
+        book.withLock { book in
+            for order in orders { book.add(customer: order.customer, title: order.title) }
+        }
+        await fanout.push(current: { self.queues }, reason: "\(orders.count) orders added")
     }
 
     /// Applies a booking event; when it changed something, pushes the queues before returning.
@@ -93,7 +107,7 @@ public final class OrchestratorSimulator: Service, Sendable {
         switch outcome {
         case .applied(let order):
             logger.info("order-event: customer \(customer) «\(title)» booked (\(from)); to the back, priority \(order.priority)")
-            await fanout.push(current: { self.orderBook.queues }, reason: "order-event for customer \(customer) «\(title)»")
+            await fanout.push(current: { self.queues }, reason: "order-event for customer \(customer) «\(title)»")
         case .repeated:
             logger.info("order-event: repeated key \(key ?? ""), dropped (customer \(customer) «\(title)»)")
         case .unmatched(let count):
@@ -104,6 +118,6 @@ public final class OrchestratorSimulator: Service, Sendable {
 
     /// `request-to-monitoring`: pushes the current queues to every monitor.
     public func pushQueues(reason: String = "request-to-monitoring") async {
-        await fanout.push(current: { self.orderBook.queues }, reason: reason)
+        await fanout.push(current: { self.queues }, reason: reason)
     }
 }

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "booking-bench",
         abstract: "Measure booking-monitor against baselines taken in the same run.",
         subcommands: [LatencyBench.self, ThroughputBench.self, IngestBench.self, ReadBench.self, MemoryBench.self,
-                      FrameBench.self, SharedBench.self, BulkBench.self]
+                      FrameBench.self, SharedBench.self, BulkBench.self, LoopBench.self]
     )
 }
 

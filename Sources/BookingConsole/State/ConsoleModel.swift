@@ -37,8 +37,9 @@ public struct ConsoleModel: Sendable {
     /// `highlightFor` are dropped on the next update.
     public private(set) var productChanges: [Int32: Date] = [:]
     public private(set) var queueChanges: [TitleKey: Date] = [:]
-    /// A hash of each queue's customers, to tell which queue a push changed.
-    private var queueHashes: [TitleKey: Int] = [:]
+    /// The queues of the snapshot before, to tell which queue a push changed. An unchanged
+    /// queue shares its storage with the one before (`SetQueueParser`), so comparing is cheap.
+    private var previousQueues: [CustomerQueue] = []
     /// Bookings per minute over the last hour (the header's sparkline).
     public var rate = BookingRate()
     public static let highlightFor: TimeInterval = 5
@@ -117,22 +118,29 @@ public struct ConsoleModel: Sendable {
         queueSequence = snapshot.queues.sequence
         var lengths: [TitleKey: Int] = [:]
         lengths.reserveCapacity(snapshot.queues.queues.count)
-        var hashes: [TitleKey: Int] = [:]
-        hashes.reserveCapacity(snapshot.queues.queues.count)
         var width = 0
         var customers = 0
-        for queue in snapshot.queues.queues {
+        let previous = previousQueues
+        var previousByTitle: [TitleKey: [Int32]]?  // built only when titles moved
+        for (position, queue) in snapshot.queues.queues.enumerated() {
             let key = TitleKey(queue.title)
             lengths[key, default: 0] += queue.customers.count
             width = max(width, DisplayWidth.of(queue.title))
             customers += queue.customers.count
-            var hasher = Hasher()
-            hasher.combine(queue.customers)
-            let hash = hasher.finalize()
-            hashes[key] = hash
-            if !first, let now, queueHashes[key] != hash { queueChanges[key] = now }
+            guard !first, let now else { continue }
+            let before: [Int32]?
+            if position < previous.count, TitleKey.same(previous[position].title, queue.title) {
+                before = previous[position].customers
+            } else {
+                if previousByTitle == nil {
+                    previousByTitle = Dictionary(previous.map { (TitleKey($0.title), $0.customers) },
+                                                 uniquingKeysWith: { first, _ in first })
+                }
+                before = previousByTitle?[key]
+            }
+            if before != queue.customers { queueChanges[key] = now }
         }
-        queueHashes = hashes
+        previousQueues = snapshot.queues.queues
         queueLengths = lengths
         queueTitleWidth = width
         queueCustomerCount = customers

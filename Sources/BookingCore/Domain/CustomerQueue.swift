@@ -28,3 +28,20 @@ public struct QueueSnapshot: Sendable, Equatable {
 
     public var customerCount: Int { queues.reduce(0) { $0 + $1.customers.count } }
 }
+
+extension CustomerQueue {
+    /// The same title (byte for byte) and the same customers in the same order. Two pushes that
+    /// share a queue's storage (an unchanged segment, `SetQueueParser`) compare in constant time.
+    public func isSame(as other: CustomerQueue) -> Bool {
+        customers == other.customers && TitleKey.same(title, other.title)
+    }
+}
+
+extension QueueSnapshot {
+    /// The positions whose queue is not the same as `previous`'s at that position, ascending:
+    /// what a store writes for this push when it holds `previous` (positions past this push's
+    /// end are dropped).
+    public func positionsChanged(from previous: [CustomerQueue]) -> [Int] {
+        queues.indices.filter { $0 >= previous.count || !queues[$0].isSame(as: previous[$0]) }
+    }
+}

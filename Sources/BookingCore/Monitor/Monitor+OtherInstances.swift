@@ -65,6 +65,8 @@ extension Monitor {
     func catchUp(_ delta: StoreDelta) {
         catchUps += 1
         emit(state.apply(.peer(delta)))
+        // Another instance's attempts change pending events without a change to publish.
+        refreshOutboxView(newWork: false)
     }
 
     /// The group's live instances, from a shared store's presence check.

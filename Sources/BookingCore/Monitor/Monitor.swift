@@ -49,6 +49,8 @@ public actor Monitor {
     /// works ends the outage. Readable without the actor (`/health/ready` must answer while a
     /// store call holds it).
     public nonisolated let storeHealth = StoreHealth()
+    /// The outbox's head and its wake, for the link (`OutboxView`): kept by `publish`.
+    public nonisolated let outboxView = OutboxView()
     var storeFailingSince: Date? {
         get { storeHealth.failingSince }
         set { storeHealth.failingSince = newValue }
@@ -79,6 +81,7 @@ public actor Monitor {
         self.state = BookingState(loaded: loaded)
         self.link = LinkStatus(orchestrator: orchestrator)
         self.activity = loaded.recentHistory.reversed().map { $0.activity(here: store.instance) }
+        outboxView.update(head: state.pendingEvents(limit: OutboxView.depth + 1), newWork: false)
     }
 
     deinit { executor.stop() }
@@ -314,11 +317,21 @@ public actor Monitor {
     }
 
     func publish(_ change: MonitorChange) {
+        switch change {
+        case .booked, .requeued: refreshOutboxView(newWork: true)
+        case .delivered, .deliveryFailed: refreshOutboxView(newWork: false)
+        default: break
+        }
         for continuation in subscribers.values { continuation.yield(change) }
         switch change {
         case .booked, .delivered, .deliveryFailed, .requeued: recordOutboxMetrics()
         default: break
         }
+    }
+
+    /// Before the change is published: the link, woken, reads the view at once.
+    func refreshOutboxView(newWork: Bool) {
+        outboxView.update(head: state.pendingEvents(limit: OutboxView.depth + 1), newWork: newWork)
     }
 
     /// Adds a line to the activity log (an operator note, a link event).

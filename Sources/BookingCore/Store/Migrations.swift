@@ -62,6 +62,18 @@ enum Migrations {
         migrator.registerMigration("v4: history") { db in
             try db.execute(sql: HistoryTable.sqlite)
         }
+        migrator.registerMigration("v5: a row per queue") { db in
+            // A push writes the rows of the queues it changed, not the whole snapshot again.
+            // `entries` NULL: the snapshot is still v1's body (read until the next push).
+            try db.execute(sql: """
+                CREATE TABLE queue_entry (
+                    position INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    customers BLOB NOT NULL
+                );
+                ALTER TABLE queue_snapshot ADD COLUMN entries INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -40,7 +40,8 @@ extension HistoryEntry: FetchableRecord {
     }
 }
 
-/// How a queue snapshot is kept in its BLOB: a compact binary form, `BMQ1`, then for each
+/// How a queue snapshot was kept in one BLOB before the stores kept a row per queue (v5; still
+/// read from a store that has not had a push since): a compact binary form, `BMQ1`, then for each
 /// queue its title (length-prefixed UTF-8) and its customer ids (count-prefixed), all integers
 /// little-endian. A 1M-entry push is written in milliseconds, where JSONEncoder took most of a
 /// second. Blobs written as JSON (`[` first) are still read.
@@ -61,6 +62,24 @@ public enum QueueCoding {
             for customer in queue.customers { append(UInt32(bitPattern: customer)) }
         }
         return Data(bytes)
+    }
+
+    /// One queue's customers as a store keeps them in its row: 4 bytes each, little-endian.
+    public static func encode(customers: [Int32]) -> Data {
+        var data = Data(count: customers.count * 4)
+        data.withUnsafeMutableBytes { raw in
+            for (index, customer) in customers.enumerated() {
+                raw.storeBytes(of: customer.littleEndian, toByteOffset: index * 4, as: Int32.self)
+            }
+        }
+        return data
+    }
+
+    public static func decode(customers data: Data) throws -> [Int32] {
+        guard data.count % 4 == 0 else { throw StoreError.corruptSnapshot }
+        return data.withUnsafeBytes { raw in
+            (0..<raw.count / 4).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
+        }
     }
 
     public static func decode(_ data: Data) throws -> [CustomerQueue] {

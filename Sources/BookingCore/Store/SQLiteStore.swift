@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The store of one instance: SQLite through GRDB; WAL on disk. Every method is one transaction.
 ///
@@ -21,6 +22,9 @@ public final class SQLiteStore: Store {
 
     public let location: Location
     let writer: any DatabaseWriter
+    /// The queue snapshot as the file holds it, once loaded or written here: a push writes the
+    /// rows where it differs. Its arrays are the monitor's own (shared storage).
+    private let stored = Mutex<QueueSnapshot?>(nil)
     public let historyRetention: HistoryRetention
 
     public var description: String { location.description }
@@ -67,6 +71,7 @@ public final class SQLiteStore: Store {
         try writer.read { db in
             let products = try Product.fetchAll(db, sql: "SELECT * FROM product ORDER BY id")
             let snapshot = try Self.fetchSnapshot(db)
+            stored.withLock { $0 = snapshot }
             let outbox = try OutboxEvent.fetchAll(db, sql: """
                 SELECT b.*, o.state, o.attempts, o.last_error, o.last_attempt_at, o.delivered_at
                 FROM outbox o JOIN booking b ON b.sequence = o.booking_sequence
@@ -92,8 +97,15 @@ public final class SQLiteStore: Store {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM queue_snapshot WHERE id = 1") else {
             return .empty
         }
-        let body: Data = row["body"]
-        let queues = try QueueCoding.decode(body)
+        let queues: [CustomerQueue]
+        if let entries: Int = row["entries"] {
+            queues = try Row.fetchAll(db, sql: "SELECT title, customers FROM queue_entry ORDER BY position").map {
+                CustomerQueue(title: $0["title"], customers: try QueueCoding.decode(customers: $0["customers"]))
+            }
+            guard queues.count == entries else { throw StoreError.corruptSnapshot }
+        } else {
+            queues = try QueueCoding.decode(row["body"])
+        }
         let receivedAt: Double? = row["received_at"]
         return QueueSnapshot(sequence: row["sequence"], receivedAt: receivedAt.map(Date.init(timeIntervalSince1970:)),
                              queues: queues)
@@ -103,12 +115,28 @@ public final class SQLiteStore: Store {
 
     /// One instance owns the file (see `InstanceLock`): there is never anything to catch up with.
     public func write<T>(catchUp: (StoreDelta) -> Void, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try writer.write { db in try body(Transaction(db: db, retention: historyRetention)) }
+        let known = stored.withLock { $0 }
+        let (result, written) = try writer.write { db in
+            let transaction = Transaction(db: db, retention: historyRetention, stored: known)
+            return (try body(transaction), transaction.written)
+        }
+        if let written { stored.withLock { $0 = written } }
+        return result
     }
 
-    struct Transaction: StoreTransaction {
+    final class Transaction: StoreTransaction {
         let db: Database
         let retention: HistoryRetention
+        /// The snapshot the file held when this transaction began, if known.
+        let stored: QueueSnapshot?
+        /// The snapshot this transaction wrote: the store's copy once it commits.
+        private(set) var written: QueueSnapshot?
+
+        init(db: Database, retention: HistoryRetention, stored: QueueSnapshot?) {
+            self.db = db
+            self.retention = retention
+            self.stored = stored
+        }
 
         func upsertCatalog(_ products: [Product], at time: Date) throws {
             let statement = try db.cachedStatement(sql: """
@@ -146,14 +174,34 @@ public final class SQLiteStore: Store {
                                     releasedFrom: !wasAvailable && product.isAvailable ? bookedBy : nil, at: time))
         }
 
+        /// Writes the rows of the queues that differ from the stored snapshot's at their
+        /// position, drops those past the push's end: one row for a push that changed one queue.
+        /// Every row when the stored snapshot is not known to be the file's (a first push, a
+        /// v1 body): the file always holds one whole snapshot.
         func replaceSnapshot(_ snapshot: QueueSnapshot, source: String) throws {
+            let header = try Row.fetchOne(db, sql: "SELECT sequence, entries FROM queue_snapshot WHERE id = 1")
+            let positions: [Int]
+            if let stored, let header, let entries: Int = header["entries"], entries == stored.queues.count,
+               header["sequence"] == stored.sequence {
+                positions = snapshot.positionsChanged(from: stored.queues)
+            } else {
+                positions = Array(snapshot.queues.indices)
+            }
+            try db.execute(sql: "DELETE FROM queue_entry WHERE position >= ?", arguments: [snapshot.queues.count])
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO queue_entry (position, title, customers) VALUES (?, ?, ?)
+                """)
+            for position in positions {
+                let queue = snapshot.queues[position]
+                try statement.execute(arguments: [position, queue.title, QueueCoding.encode(customers: queue.customers)])
+            }
             try db.execute(sql: """
-                INSERT INTO queue_snapshot (id, sequence, received_at, body) VALUES (1, ?, ?, ?)
+                INSERT INTO queue_snapshot (id, sequence, received_at, body, entries) VALUES (1, ?, ?, X'', ?)
                 ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence,
-                    received_at = excluded.received_at, body = excluded.body
-                """, arguments: [snapshot.sequence, snapshot.receivedAt?.timeIntervalSince1970,
-                                 QueueCoding.encode(snapshot.queues)])
+                    received_at = excluded.received_at, body = excluded.body, entries = excluded.entries
+                """, arguments: [snapshot.sequence, snapshot.receivedAt?.timeIntervalSince1970, snapshot.queues.count])
             try appendHistory(.push(snapshot, source: source))
+            written = snapshot
         }
 
         func insertBooking(id: String, productId: Int32, title: String, customerId: Int32,

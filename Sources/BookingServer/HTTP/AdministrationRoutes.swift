@@ -8,6 +8,7 @@ import Synchronization
 struct AdministrationRoutes<Context: RequestContext> {
     let monitor: Monitor
     let maxBody: Int
+    let segments = LastPushSegments()
 
     func register(on router: Router<Context>) {
         let admin = router.group("administration")
@@ -46,7 +47,9 @@ struct AdministrationRoutes<Context: RequestContext> {
         }
         let queues: [CustomerQueue]
         do throws(InputError) {
-            queues = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy))
+            let decoded = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy), known: segments.current)
+            queues = decoded.queues
+            if let next = decoded.segments { segments.replace(with: next) }
         } catch {
             await monitor.refusePush(.invalid, error.description)
             throw Problem(error)

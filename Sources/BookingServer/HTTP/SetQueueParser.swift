@@ -7,12 +7,24 @@ import Foundation
 ///
 /// It answers nil whenever it is not sure: other key casing, keys it does not know, a key twice
 /// or missing, escapes in keys, a lone surrogate, a number that is not a plain integer within
-/// Int32, invalid UTF-8, any syntax error. The caller then decodes with Foundation, so every
-/// error message, and every result for unusual input, stays what the decoder gives.
+/// Int32, invalid UTF-8, a title twice, any syntax error. The caller then decodes with
+/// Foundation, so every error message, and every result for unusual input, stays what the
+/// decoder gives.
+///
+/// With the last push's segments (`QueueSegments`), a queue whose segment is the same bytes as
+/// before is not read: its queue is the previous one. So a push costs what changed, plus one
+/// hash over the bytes of the queues that did not.
 enum SetQueueParser {
     static func parse(_ bytes: UnsafeRawBufferPointer) -> [CustomerQueue]? {
-        var reader = Reader(bytes.bindMemory(to: UInt8.self))
-        return try? reader.body()
+        parse(bytes, known: .none)?.queues
+    }
+
+    /// The queues, with this push's segments, and how many queues were the previous ones.
+    static func parse(_ bytes: UnsafeRawBufferPointer, known: QueueSegments)
+        -> (queues: [CustomerQueue], segments: QueueSegments, reused: Int)? {
+        var reader = Reader(bytes.bindMemory(to: UInt8.self), known: known)
+        guard let queues = try? reader.body() else { return nil }
+        return (queues, reader.segments, reader.reused)
     }
 }
 
@@ -21,9 +33,14 @@ private struct Unsure: Error {}
 private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    let known: QueueSegments
+    /// This push's segments, by title: a title twice is left to Foundation and `validate`.
+    var segments = QueueSegments()
+    var reused = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, known: QueueSegments) {
         self.bytes = bytes
+        self.known = known
     }
 
     enum Key { case title, customers, customerId }
@@ -43,8 +60,11 @@ private struct Reader {
         return queues
     }
 
-    /// `{"Title":"…","Customers":[…]}`, the two keys in either order, each exactly once.
+    /// `{"Title":"…","Customers":[…]}`, the two keys in either order, each exactly once. When
+    /// the title comes first and the segment is a known one, the rest is not read.
     private mutating func queue() throws(Unsure) -> CustomerQueue {
+        skipWhitespace()
+        let start = index
         try expect(UInt8(ascii: "{"))
         var title: String?
         var customers: [Int32]?
@@ -52,7 +72,14 @@ private struct Reader {
             switch try key() {
             case .title:
                 guard title == nil else { throw Unsure() }
-                title = try string()
+                let text = try string()
+                if customers == nil, let segment = known.segment(of: TitleKey(text), in: bytes, at: start) {
+                    index = start + segment.length
+                    try remember(segment)
+                    reused += 1
+                    return segment.queue
+                }
+                title = text
             case .customers:
                 guard customers == nil else { throw Unsure() }
                 customers = try customerList()
@@ -61,7 +88,15 @@ private struct Reader {
             }
         } while try separator(closing: UInt8(ascii: "}"))
         guard let title, let customers else { throw Unsure() }
-        return CustomerQueue(title: title, customers: customers)
+        let queue = CustomerQueue(title: title, customers: customers)
+        try remember(QueueSegments.Segment(length: index - start,
+                                           hash: QueueSegments.hash(UnsafeBufferPointer(rebasing: bytes[start..<index])),
+                                           queue: queue))
+        return queue
+    }
+
+    private mutating func remember(_ segment: QueueSegments.Segment) throws(Unsure) {
+        guard segments.byTitle.updateValue(segment, forKey: TitleKey(segment.queue.title)) == nil else { throw Unsure() }
     }
 
     /// `[{"CustomerId":1},…]`: each object has that one key.

@@ -81,14 +81,20 @@ enum SetQueueBody {
     /// The byte-level parser first (the Orchestrator's exact shape); anything it is not sure
     /// about goes through Foundation, so errors and unusual input are handled as before.
     static func decode(_ data: Data) throws(InputError) -> [CustomerQueue] {
-        let queues: [CustomerQueue]
-        if let parsed = data.withUnsafeBytes(SetQueueParser.parse) {
-            queues = parsed
-        } else {
-            queues = try decodeWithFoundation(data)
+        try decode(data, known: .none).queues
+    }
+
+    /// With the last push's segments: the queues, this push's segments (nil when Foundation
+    /// read it), and how many queues were the previous ones.
+    static func decode(_ data: Data, known: QueueSegments) throws(InputError)
+        -> (queues: [CustomerQueue], segments: QueueSegments?, reused: Int) {
+        // The parser refuses a title twice, so what it read needs no `validate`.
+        if let parsed = data.withUnsafeBytes({ SetQueueParser.parse($0, known: known) }) {
+            return (parsed.queues, parsed.segments, parsed.reused)
         }
+        let queues = try decodeWithFoundation(data)
         try validate(queues)
-        return queues
+        return (queues, nil, 0)
     }
 
     /// PascalCase first; anything else (other key cases, and every mistake, so that the error

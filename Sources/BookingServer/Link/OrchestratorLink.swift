@@ -95,6 +95,9 @@ public final class OrchestratorLink: Service, Sendable {
 
     public func run() async throws {
         let changes = await monitor.changes()
+        // New work wakes the delivery from the monitor's thread, at its commit.
+        let observer = monitor.outboxView.onNewWork { [work] in work.fire() }
+        defer { monitor.outboxView.stopObserving(observer) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.follow(changes) }
             group.addTask { await self.resyncLoop() }
@@ -106,13 +109,13 @@ public final class OrchestratorLink: Service, Sendable {
         }
     }
 
-    /// Reacts to the monitor's changes: new work wakes the delivery; a store that works again,
-    /// or a push refused for a reason on our side, means our queue snapshot may be stale.
+    /// Reacts to the monitor's changes: a store that works again, or a push refused for a
+    /// reason on our side, means our queue snapshot may be stale. (New work wakes the delivery
+    /// through `OutboxView`, without this stream's hop.)
     private func follow(_ changes: AsyncStream<MonitorChange>) async {
         var refusedInRow = 0
         for await change in changes {
             switch change {
-            case .booked, .requeued: work.fire()
             case .storeRecovered: requestResync()
             case .queuesReplaced: refusedInRow = 0
             case .pushRefused(let refusal) where refusal.isOurs:
@@ -158,7 +161,13 @@ public final class OrchestratorLink: Service, Sendable {
             if retryRequested.withLock({ requested in defer { requested = false }; return requested }) {
                 policy.retryNow()
             }
-            let pending = await monitor.pendingEvents(limit: policy.lookahead)
+            let lookahead = policy.lookahead
+            let pending: [OutboxEvent]
+            if let head = monitor.outboxView.pending(limit: lookahead) {
+                pending = head
+            } else {
+                pending = await monitor.pendingEvents(limit: lookahead)
+            }
             switch policy.next(pending: pending, now: clock.now()) {
             case .wait(let until):
                 await publish(policy)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// Pushes the full queue list to every monitor (`POST {monitor}/administration/set-queue`).
 ///
@@ -17,6 +18,7 @@ actor QueueFanout {
     private let logger: Logger
     /// The last push asked for; the next one waits for it.
     private var tail: Task<Void, Never>?
+    private let encoder = QueueBodyEncoder()
 
     init(monitors: [String], client: HTTPClient, timeout: Double, logger: Logger) {
         self.monitors = monitors.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -29,10 +31,10 @@ actor QueueFanout {
     /// queues at the moment of sending.
     func push(current: @escaping @Sendable () -> [OrderBook.Queue], reason: String) async {
         let previous = tail
-        let task = Task { [monitors, client, timeout, logger] in
+        let task = Task { [monitors, client, timeout, logger, encoder] in
             await previous?.value
             let queues = current()
-            let body = WireOutput.queues(queues)
+            let body = encoder.body(queues)
             await withTaskGroup(of: Void.self) { group in
                 for monitor in monitors {
                     group.addTask { await Self.send(body, to: monitor, client: client, timeout: timeout, logger: logger) }
@@ -58,6 +60,33 @@ actor QueueFanout {
             }
         } catch {
             logger.warning("set-queue to \(monitor) failed: \(error)")
+        }
+    }
+}
+
+/// The set-queue body, each queue's part encoded again only when the queue changed: the
+/// Orchestrator stand-in must cost less than the monitor it drives (a push of 1M entries is
+/// 23 MB, and an event changes one queue).
+final class QueueBodyEncoder: Sendable {
+    private let parts = Mutex<[(queue: OrderBook.Queue, bytes: [UInt8])]>([])
+
+    func body(_ queues: [OrderBook.Queue]) -> Data {
+        parts.withLock { parts in
+            if parts.count > queues.count { parts.removeLast(parts.count - queues.count) }
+            for (place, queue) in queues.enumerated() {
+                if place < parts.count, parts[place].queue.customers == queue.customers,
+                   parts[place].queue.title.utf8.elementsEqual(queue.title.utf8) { continue }
+                let part = (queue, Array(WireOutput.queues([queue]).dropFirst().dropLast()))
+                if place < parts.count { parts[place] = part } else { parts.append(part) }
+            }
+            var body = Data(capacity: parts.reduce(2) { $0 + $1.bytes.count + 1 })
+            body.append(UInt8(ascii: "["))
+            for (place, part) in parts.enumerated() {
+                if place > 0 { body.append(UInt8(ascii: ",")) }
+                body.append(contentsOf: part.bytes)
+            }
+            body.append(UInt8(ascii: "]"))
+            return body
         }
     }
 }

@@ -52,6 +52,16 @@ public struct OrderBook: Sendable, Equatable {
     public private(set) var events: [Event] = []
     public private(set) var repeats = 0
     private var keys: Set<String> = []
+    /// Orders grouped by title, kept as they change, so an event costs its title's queue and not
+    /// every order (a big shop has a million): title (UTF-8 bytes) → its place in `queues`.
+    private var titlePlaces: [[UInt8]: Int] = [:]
+    /// Indexes into `orders`, by title, in arrival order.
+    private var ordersByTitle: [[Int]] = []
+    /// Orders grouped by title (titles in order of their first order), each queue ordered by
+    /// priority, then arrival. Titles compare by their UTF-8 bytes, as .NET's ordinal
+    /// comparison does (Swift's `String ==` would join «Йод» in NFC and in NFD). An unchanged
+    /// queue keeps its storage from one push to the next.
+    public private(set) var queues: [Queue] = []
 
     public init() {}
 
@@ -59,6 +69,18 @@ public struct OrderBook: Sendable, Equatable {
     public mutating func add(customer: Int32, title: String) -> Order {
         let order = Order(id: orders.count + 1, customerId: customer, title: title, priority: 0)
         orders.append(order)
+        let key = Array(title.utf8)
+        let place: Int
+        if let known = titlePlaces[key] {
+            place = known
+        } else {
+            place = queues.count
+            titlePlaces[key] = place
+            ordersByTitle.append([])
+            queues.append(Queue(title: title, customers: []))
+        }
+        ordersByTitle[place].append(orders.count - 1)
+        rebuildQueue(at: place)
         return order
     }
 
@@ -70,29 +92,19 @@ public struct OrderBook: Sendable, Equatable {
             repeats += 1
             return .repeated
         }
-        let matches = orders.indices.filter { orders[$0].customerId == customer && orders[$0].title.utf8.elementsEqual(title.utf8) }
-        guard matches.count == 1, let index = matches.first else { return .unmatched(count: matches.count) }
+        let place = titlePlaces[Array(title.utf8)]
+        let matches = place.map { ordersByTitle[$0].filter { orders[$0].customerId == customer } } ?? []
+        guard matches.count == 1, let index = matches.first, let place else { return .unmatched(count: matches.count) }
         orders[index].priority += 1
+        rebuildQueue(at: place)
         if let key { keys.insert(key) }
         events.append(Event(key: key, customerId: customer, title: title, orderId: orders[index].id,
                             productId: productId, group: group))
         return .applied(orders[index])
     }
 
-    /// Orders grouped by title (titles in order of their first order), each queue ordered by
-    /// priority, then arrival. Titles compare by their UTF-8 bytes, as .NET's ordinal
-    /// comparison does (Swift's `String ==` would join «Йод» in NFC and in NFD).
-    public var queues: [Queue] {
-        var titles: [String] = []
-        var byTitle: [[UInt8]: [Order]] = [:]
-        for order in orders {
-            let key = Array(order.title.utf8)
-            if byTitle[key] == nil { titles.append(order.title) }
-            byTitle[key, default: []].append(order)
-        }
-        return titles.map { title in
-            let sorted = byTitle[Array(title.utf8), default: []].sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
-            return Queue(title: title, customers: sorted.map(\.customerId))
-        }
+    private mutating func rebuildQueue(at place: Int) {
+        let sorted = ordersByTitle[place].sorted { (orders[$0].priority, $0) < (orders[$1].priority, $1) }
+        queues[place].customers = sorted.map { orders[$0].customerId }
     }
 }

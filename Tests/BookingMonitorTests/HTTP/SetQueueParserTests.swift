@@ -70,10 +70,10 @@ struct SetQueueParserTests {
         Self.agree(json)
     }
 
-    @Test("a repeated title is parsed, then refused by the same check as before")
+    @Test("a repeated title is left to Foundation, then refused by the same check as before")
     func repeatedTitle() {
         let json = #"[{"Title":"a","Customers":[]},{"Title":"a","Customers":[{"CustomerId":1}]}]"#
-        #expect(Self.fast(json) != nil)
+        #expect(Self.fast(json) == nil)
         #expect(Self.now(json) == .failure(InputError(field: "[1].title", message: "repeats the title of entry 0")))
         Self.agree(json)
     }
@@ -181,7 +181,9 @@ struct SetQueueParserTests {
                               })
             }
             let json = Self.write(queues, &random)
-            #expect(Self.fast(json) == queues, "\(json)")
+            // A title twice (two empty ones, say) is left to Foundation and the title check.
+            let repeats = Set(queues.map { TitleKey($0.title) }).count < queues.count
+            #expect(Self.fast(json) == (repeats ? nil : queues), "\(json)")
             Self.agree(json)
             bodies.append(json)
         }

@@ -117,6 +117,14 @@ struct StorePlace: Sendable {
         }
     }
 
+    /// Runs a statement that writes (a test's surgery on the stored state).
+    func execute(_ sql: String) async throws {
+        switch kind {
+        case .sqlite: try await DatabaseQueue(path: path!).write { db in try db.execute(sql: sql) }
+        case .postgres: _ = try await url!.execute(sql)
+        }
+    }
+
     func remove() {
         if let path { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
     }
