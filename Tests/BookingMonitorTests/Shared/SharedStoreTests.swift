@@ -184,7 +184,7 @@ struct SharedStoreTests {
         }
         #expect(stores.count == 4)
         let migrations = try await place.rows("SELECT name FROM booking_monitor_migrations ORDER BY name")
-        #expect(migrations.count == 6, "v1, shared v1, v2, shared v2, shared v3, v4: history")
+        #expect(migrations.count == 7, "v1, shared v1, v2, shared v2, shared v3, v4: history, v5: a row per queue")
         #expect(throws: StoreError.wrongGroup(store: place.url!.description, stored: "east", wanted: "west")) {
             try PostgresStore(url: place.url!, group: "west", instance: "x", logger: quietLogger)
         }
