@@ -42,5 +42,5 @@ sleep 0.5
 echo "push times (s):"
 for n in $(seq $pushes); do post $n; done
 kill -INT $recorder; wait $recorder 2>/dev/null || true
-perf report -i "$dir/perf.data" --children --sort symbol --stdio -g none 2>/dev/null \
+perf report -i "$dir/perf.data" ${PERF_REPORT:---children} --sort symbol --stdio -g none 2>/dev/null \
     | swift demangle --simplified | grep -E '^ +[0-9]' | head -40

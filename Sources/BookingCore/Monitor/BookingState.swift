@@ -82,9 +82,9 @@ public struct BookingState: Sendable {
             replace(product)
             return [.publish(.productChanged(product))]
         case .queuePush(let next):
+            if !Self.sameTitles(snapshot.queues, next.queues) { queueIndex = Self.queueIndexes(next) }
             snapshot = next
             blocks.snapshotReplaced()
-            queueIndex = Self.queueIndexes(next)
             totals.queuePushes += 1
             return [.record(.queue, Self.describePush(next)), .publish(.queuesReplaced(next))]
         case .booked(let booking, let product):
@@ -137,9 +137,9 @@ public struct BookingState: Sendable {
         }
         if added || retitled { reindex() }
         if let next = delta.snapshot {
+            if !Self.sameTitles(snapshot.queues, next.queues) { queueIndex = Self.queueIndexes(next) }
             snapshot = next
             blocks.snapshotReplaced()
-            queueIndex = Self.queueIndexes(next)
             effects.append(.record(.queue, "peer: " + Self.describePush(next)))
             effects.append(.publish(.queuesReplaced(next)))
         }
@@ -244,6 +244,12 @@ public struct BookingState: Sendable {
         carriedTitles = Set(products.map { TitleKey($0.title) })
         nearTitles = NearTitles(carried: carriedTitles)
         queueIndex = Self.queueIndexes(snapshot)
+    }
+
+    /// The same titles at the same positions: the index of one is the other's. A rebuilt push
+    /// keeps its titles in place, and shares their storage with the last push's.
+    static func sameTitles(_ a: [CustomerQueue], _ b: [CustomerQueue]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { TitleKey.same($0.title, $1.title) }
     }
 
     static func queueIndexes(_ snapshot: QueueSnapshot) -> [TitleKey: Int] {

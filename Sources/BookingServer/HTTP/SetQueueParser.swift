@@ -34,13 +34,18 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     let known: QueueSegments
-    /// This push's segments, by title: a title twice is left to Foundation and `validate`.
+    /// `known`'s segments by title, once a title is not where it was.
+    var knownByTitle: [TitleKey: Int]?
+    /// This push's segments.
     var segments = QueueSegments()
     var reused = 0
+    /// Every title so far is the known push's title at the same position.
+    var titlesInPlace = true
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, known: QueueSegments) {
         self.bytes = bytes
         self.known = known
+        segments.segments.reserveCapacity(known.segments.count)
     }
 
     enum Key { case title, customers, customerId }
@@ -57,6 +62,12 @@ private struct Reader {
         }
         skipWhitespace()
         guard index == bytes.count else { throw Unsure() }
+        // A title twice is left to Foundation and `validate`, which name it. The titles of a
+        // known push, each in its place, cannot repeat (that push was read here).
+        if !titlesInPlace || queues.count > known.segments.count {
+            var seen = Set<TitleKey>(minimumCapacity: queues.count)
+            for queue in queues where !seen.insert(TitleKey(queue.title)).inserted { throw Unsure() }
+        }
         return queues
     }
 
@@ -73,9 +84,15 @@ private struct Reader {
             case .title:
                 guard title == nil else { throw Unsure() }
                 let text = try string()
-                if customers == nil, let segment = known.segment(of: TitleKey(text), in: bytes, at: start) {
+                let position = segments.segments.count
+                if titlesInPlace, position >= known.segments.count
+                    || !TitleKey.same(known.segments[position].queue.title, text) {
+                    titlesInPlace = false
+                }
+                if customers == nil, let segment = known.segment(at: position, title: text, byTitle: &knownByTitle,
+                                                                 in: bytes, from: start) {
                     index = start + segment.length
-                    try remember(segment)
+                    segments.segments.append(segment)
                     reused += 1
                     return segment.queue
                 }
@@ -89,14 +106,13 @@ private struct Reader {
         } while try separator(closing: UInt8(ascii: "}"))
         guard let title, let customers else { throw Unsure() }
         let queue = CustomerQueue(title: title, customers: customers)
-        try remember(QueueSegments.Segment(length: index - start,
-                                           hash: QueueSegments.hash(UnsafeBufferPointer(rebasing: bytes[start..<index])),
-                                           queue: queue))
+        if segments.segments.count < known.segments.count,
+           !TitleKey.same(known.segments[segments.segments.count].queue.title, title) {
+            titlesInPlace = false  // Customers came first: the title is checked here
+        }
+        segments.segments.append(QueueSegments.Segment(
+            length: index - start, hash: SegmentHash.of(UnsafeBufferPointer(rebasing: bytes[start..<index])), queue: queue))
         return queue
-    }
-
-    private mutating func remember(_ segment: QueueSegments.Segment) throws(Unsure) {
-        guard segments.byTitle.updateValue(segment, forKey: TitleKey(segment.queue.title)) == nil else { throw Unsure() }
     }
 
     /// `[{"CustomerId":1},…]`: each object has that one key.

@@ -131,6 +131,9 @@ public final class OrchestratorLink: Service, Sendable {
 
     private func deliveryLoop() async {
         var policy = DeliveryPolicy(configuration.policy)
+        // The breaker as the monitor shows it: an unchanged one is not written again, so an
+        // idle turn of this loop costs no trip to the monitor's thread.
+        var shown: CircuitBreaker?
         var sending: Bool?  // unknown until the first claim
         var roleShownAt = Date.distantPast
         while !Task.isCancelled {
@@ -170,7 +173,10 @@ public final class OrchestratorLink: Service, Sendable {
             }
             switch policy.next(pending: pending, now: clock.now()) {
             case .wait(let until):
-                await publish(policy)
+                if policy.breaker != shown {
+                    await publish(policy)
+                    shown = policy.breaker
+                }
                 // At most a second, so a shared store's sender role is checked again.
                 let second = clock.now().addingTimeInterval(1)
                 await work.wait(until: senderRole == nil ? (until ?? second) : min(until ?? second, second), clock: clock)
@@ -180,6 +186,7 @@ public final class OrchestratorLink: Service, Sendable {
                 let decision = policy.record(outcome, for: event, now: clock.now(), random: random())
                 await carryOut(decision, outcome, event)
                 await publish(policy, outcome: outcome)
+                shown = policy.breaker
             }
         }
     }
