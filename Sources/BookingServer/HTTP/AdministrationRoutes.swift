@@ -38,7 +38,7 @@ struct AdministrationRoutes<Context: RequestContext> {
     func setQueue(_ request: Request) async throws -> Response {
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: maxBody)
+            body = try await LargeBody.collect(request, upTo: maxBody)
         } catch is NIOTooManyBytesError {
             let size = request.headers[.contentLength].flatMap(Int.init).map { ByteCount.describe($0) } ?? "the body"
             let detail = "\(size) over --max-body \(ByteCount.limit(maxBody))"
