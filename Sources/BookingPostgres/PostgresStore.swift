@@ -561,7 +561,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
         guard let row = rows.first else { return nil }
         let (sequence, receivedAt, body, entries) = try row.decode((Int64, Double?, Data, Int32?).self)
         let received = receivedAt.map(Date.init(timeIntervalSince1970:))
-        guard let entries = entries.map(Int.init) else {
+        // A body: the snapshot as v1 wrote it (or as an instance of an older version still does).
+        guard let entries = entries.map(Int.init), body.isEmpty else {
             return (QueueSnapshot(sequence: sequence, receivedAt: received, queues: try QueueCoding.decode(body)), nil)
         }
         // Without the snapshot at `since`, every row.

@@ -54,6 +54,11 @@ final class Sink: Sendable {
         }
         router.get("/orchestrator/request-to-monitoring") { _, _ in Response(status: .ok) }
         router.get("/empty") { _, _ in Response(status: .ok) }
+        // The transport alone: a body received whole and dropped (the ingest bench's floor).
+        router.post("/collect") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 64 << 20)
+            return Response(status: .ok)
+        }
         return router
     }
 

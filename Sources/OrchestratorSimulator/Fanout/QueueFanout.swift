@@ -46,12 +46,12 @@ actor QueueFanout {
         await task.value
     }
 
-    private static func send(_ body: Data, to monitor: String, client: HTTPClient, timeout: TimeAmount,
+    private static func send(_ body: ByteBuffer, to monitor: String, client: HTTPClient, timeout: TimeAmount,
                              logger: Logger) async {
         var request = HTTPClientRequest(url: monitor + "/administration/set-queue")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(data: body))
+        request.body = .bytes(body)
         do {
             let response = try await client.execute(request, timeout: timeout)
             let answer = try await response.body.collect(upTo: 64 * 1024)
@@ -64,29 +64,63 @@ actor QueueFanout {
     }
 }
 
-/// The set-queue body, each queue's part encoded again only when the queue changed: the
-/// Orchestrator stand-in must cost less than the monitor it drives (a push of 1M entries is
-/// 23 MB, and an event changes one queue).
+/// The set-queue body, each queue's part encoded again only when the queue changed, and
+/// written over its old bytes when it kept its length (an event moves a customer to the back:
+/// the same ids, the same length): the Orchestrator stand-in must cost less than the monitor it
+/// drives (a push of 1M entries is 23 MB, and an event changes one queue).
 final class QueueBodyEncoder: Sendable {
-    private let parts = Mutex<[(queue: OrderBook.Queue, bytes: [UInt8])]>([])
+    private struct State {
+        var queues: [OrderBook.Queue] = []
+        /// Where each queue's part starts in `body`, and one past the last part.
+        var offsets: [Int] = [1]
+        var body = ByteBuffer(string: "[]")
+    }
 
-    func body(_ queues: [OrderBook.Queue]) -> Data {
-        parts.withLock { parts in
-            if parts.count > queues.count { parts.removeLast(parts.count - queues.count) }
-            for (place, queue) in queues.enumerated() {
-                if place < parts.count, parts[place].queue.customers == queue.customers,
-                   parts[place].queue.title.utf8.elementsEqual(queue.title.utf8) { continue }
-                let part = (queue, Array(WireOutput.queues([queue]).dropFirst().dropLast()))
-                if place < parts.count { parts[place] = part } else { parts.append(part) }
+    private let state = Mutex(State())
+
+    func body(_ queues: [OrderBook.Queue]) -> ByteBuffer {
+        state.withLock { state in
+            var patches: [(place: Int, bytes: [UInt8])] = []
+            var whole = queues.count != state.queues.count
+            if !whole {
+                for (place, queue) in queues.enumerated() {
+                    let known = state.queues[place]
+                    if known.customers == queue.customers, sameBytes(known.title, queue.title) { continue }
+                    let bytes = Self.part(queue)
+                    guard bytes.count == state.offsets[place + 1] - state.offsets[place] - (place + 1 < queues.count ? 1 : 0)
+                    else { whole = true; break }
+                    patches.append((place, bytes))
+                }
             }
-            var body = Data(capacity: parts.reduce(2) { $0 + $1.bytes.count + 1 })
-            body.append(UInt8(ascii: "["))
-            for (place, part) in parts.enumerated() {
-                if place > 0 { body.append(UInt8(ascii: ",")) }
-                body.append(contentsOf: part.bytes)
+            if whole {
+                var body = ByteBufferAllocator().buffer(capacity: state.body.readableBytes)
+                var offsets: [Int] = []
+                offsets.reserveCapacity(queues.count + 1)
+                body.writeInteger(UInt8(ascii: "["))
+                for (place, queue) in queues.enumerated() {
+                    offsets.append(body.writerIndex)
+                    body.writeBytes(Self.part(queue))
+                    if place + 1 < queues.count { body.writeInteger(UInt8(ascii: ",")) }
+                }
+                offsets.append(body.writerIndex)
+                body.writeInteger(UInt8(ascii: "]"))
+                state.offsets = offsets
+                state.body = body
+            } else {
+                for patch in patches { state.body.setBytes(patch.bytes, at: state.offsets[patch.place]) }
             }
-            body.append(UInt8(ascii: "]"))
-            return body
+            state.queues = queues
+            return state.body
         }
+    }
+
+    /// `{"Title":…,"Customers":[…]}`
+    private static func part(_ queue: OrderBook.Queue) -> [UInt8] {
+        Array(WireOutput.queues([queue]).dropFirst().dropLast())
+    }
+
+    private func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 }
