@@ -25,6 +25,8 @@ public final class SQLiteStore: Store {
     /// The queue snapshot as the file holds it, once loaded or written here: a push writes the
     /// rows where it differs. Its arrays are the monitor's own (shared storage).
     private let stored = Mutex<QueueSnapshot?>(nil)
+    /// A file store's WAL checkpoints, off the writer's path.
+    private let checkpointer: WALCheckpointer?
     public let historyRetention: HistoryRetention
 
     public var description: String { location.description }
@@ -37,6 +39,7 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         switch location {
         case .file(let path):
@@ -45,7 +48,10 @@ public final class SQLiteStore: Store {
             writer = try DatabaseQueue(configuration: configuration)
         }
         try Migrations.migrator.migrate(writer)
+        if case .file(let path) = location { checkpointer = try WALCheckpointer(path: path) } else { checkpointer = nil }
     }
+
+    deinit { checkpointer?.stop() }
 
     /// The group the store was last run for (`run --group`): a read-only look (`--once`)
     /// names it rather than the default.
