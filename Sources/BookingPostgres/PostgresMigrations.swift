@@ -220,7 +220,7 @@ enum PostgresMigrations {
             """
             CREATE TABLE queue_entry (
                 position INTEGER PRIMARY KEY,
-                title TEXT NOT NULL,
+                title BYTEA NOT NULL,  -- UTF-8 bytes: a title may hold U+0000, which TEXT refuses
                 customers BYTEA NOT NULL,
                 changed_version BIGINT NOT NULL
             )
@@ -233,7 +233,7 @@ enum PostgresMigrations {
             """
             CREATE FUNCTION booking_monitor_commit_queues(expected BIGINT, epoch BIGINT, writes JSONB,
                                                           snapshot_sequence BIGINT, snapshot_received_at DOUBLE PRECISION,
-                                                          p_entries INTEGER, p_positions INTEGER[], p_titles TEXT[],
+                                                          p_entries INTEGER, p_positions INTEGER[], p_titles BYTEA[],
                                                           p_customers BYTEA[])
             RETURNS TABLE (kind TEXT, body TEXT) LANGUAGE plpgsql AS $$
             #variable_conflict use_column

@@ -315,7 +315,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
             return try session.rows("""
                 SELECT kind, body FROM booking_monitor_commit_queues(\(expected), \(epoch), \(json)::jsonb,
                     \(snapshot?.sequence), \(snapshot?.receivedAt?.timeIntervalSince1970), \(snapshot.map { Int32($0.queues.count) }),
-                    \(positions.map(Int32.init))::int4[], \(queues.map(\.title))::text[],
+                    \(positions.map(Int32.init))::int4[], \(queues.map { ByteBuffer(string: $0.title) })::bytea[],
                     \(queues.map { ByteBuffer(bytes: QueueCoding.encode(customers: $0.customers)) })::bytea[])
                 """)
         }
@@ -552,30 +552,35 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     /// The stored snapshot; with `since`, only when a commit after that version replaced it,
     /// and then read as the rows that commit and those after it wrote, laid onto `known` (the
-    /// snapshot at `since`). `stored`: the snapshot as rows hold it (nil for a v1 body).
+    /// snapshot at `since`). `stored`: the snapshot as rows hold it (nil for a v1 body). One
+    /// statement, so the header and the rows are of one commit even outside a transaction.
     private static func snapshot(_ session: BlockingConnection.Session, since: Int64?,
                                  onto known: QueueSnapshot?) throws -> (snapshot: QueueSnapshot, stored: QueueSnapshot?)? {
+        // Without the snapshot at `since`, every row.
+        let base = since != nil ? known : nil
+        let rowsSince = base == nil ? -1 : since!
         let rows = try session.rows("""
-            SELECT sequence, received_at, body, entries FROM queue_snapshot WHERE id = 1 AND changed_version > \(since ?? -1)
+            SELECT s.sequence, s.received_at, s.body, s.entries, e.position, e.title, e.customers
+            FROM queue_snapshot s
+            LEFT JOIN queue_entry e ON s.entries IS NOT NULL AND length(s.body) = 0
+                AND e.changed_version > \(rowsSince) AND e.position < s.entries
+            WHERE s.id = 1 AND s.changed_version > \(since ?? -1)
+            ORDER BY e.position
             """)
-        guard let row = rows.first else { return nil }
-        let (sequence, receivedAt, body, entries) = try row.decode((Int64, Double?, Data, Int32?).self)
+        guard let first = rows.first else { return nil }
+        let (sequence, receivedAt, body, entries, _, _, _) = try first.decode((Int64, Double?, Data, Int32?, Int32?, Data?, Data?).self)
         let received = receivedAt.map(Date.init(timeIntervalSince1970:))
-        // A body: the snapshot as v1 wrote it (or as an instance of an older version still does).
+        // A body: the snapshot as v1 wrote it.
         guard let entries = entries.map(Int.init), body.isEmpty else {
             return (QueueSnapshot(sequence: sequence, receivedAt: received, queues: try QueueCoding.decode(body)), nil)
         }
-        // Without the snapshot at `since`, every row.
-        let base = since != nil ? known : nil
         var queues = base?.queues ?? []
-        let changed = try session.rows("""
-            SELECT position, title, customers FROM queue_entry
-            WHERE changed_version > \(base == nil ? -1 : since!) AND position < \(entries) ORDER BY position
-            """)
         if queues.count > entries { queues.removeLast(queues.count - entries) }
-        for row in changed {
-            let (position, title, customers) = try row.decode((Int32, String, Data).self)
-            let queue = CustomerQueue(title: title, customers: try QueueCoding.decode(customers: customers))
+        for row in rows {
+            let (_, _, _, _, position, title, customers) = try row.decode((Int64, Double?, Data, Int32?, Int32?, Data?, Data?).self)
+            guard let position, let title, let customers else { continue }  // no row changed
+            let queue = CustomerQueue(title: String(decoding: title, as: UTF8.self),
+                                      customers: try QueueCoding.decode(customers: customers))
             let index = Int(position)
             if index < queues.count {
                 queues[index] = queue

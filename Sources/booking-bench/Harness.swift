@@ -169,3 +169,14 @@ func benchCatalog(titles: Int, copies: Int) -> [Product] {
     }
     return products
 }
+
+/// The real binary, headless, on a file store, accepting 1M-entry pushes; stderr dropped.
+func headlessMonitor(binary: String, port: Int, db: String, catalog: String, orchestrator: String) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["--headless", "--port", "\(port)", "--db", db, "--catalog", catalog,
+                         "--orchestrator", orchestrator, "--max-body", "\(64 << 20)"]
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import BookingServer
 import OrchestratorSimulator
 
 /// The Orchestrator's loop with a big shop: the simulator holds 10,000 titles × 100 orders
@@ -48,7 +49,7 @@ struct LoopBench: AsyncParsableCommand {
 
     /// Events per second from the first event's arrival to the last's.
     func measure(binary: String, catalog: String, db: String) async throws -> Double {
-        let port = try freePort()
+        guard let port = FreePort.loopback() else { throw ValidationError("no free loopback port") }
         let simulator = OrchestratorSimulator(
             configuration: .init(port: 0, monitors: ["http://127.0.0.1:\(port)"], pushTimeout: 60), logger: silent)
         return try await withServices([simulator]) {
@@ -60,12 +61,8 @@ struct LoopBench: AsyncParsableCommand {
                 for customer in 0..<customers { orders.append((Int32(title * customers + customer), name)) }
             }
             await simulator.addOrders(orders)  // no monitor listens yet: it asks at start
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--headless", "--port", "\(port)", "--db", db, "--catalog", catalog,
-                                 "--orchestrator", "http://127.0.0.1:\(simulator.boundPort!)", "--max-body", "\(64 << 20)"]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try headlessMonitor(binary: binary, port: port, db: db, catalog: catalog,
+                                              orchestrator: "http://127.0.0.1:\(simulator.boundPort!)")
             defer { process.terminate(); process.waitUntilExit() }
             var first: UInt64?
             let deadline = now() + 600 * 1_000_000_000
@@ -77,20 +74,5 @@ struct LoopBench: AsyncParsableCommand {
             }
             throw ValidationError("\(binary): \(simulator.eventCount) of \(events) events in 600 s")
         }
-    }
-
-    /// A loopback port nothing listens on now.
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ValidationError("no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

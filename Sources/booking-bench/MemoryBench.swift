@@ -38,12 +38,8 @@ struct MemoryBench: AsyncParsableCommand {
 
     func measure(catalog: String, db: String, queues: [UInt8]?) async throws -> Double {
         let port = Int.random(in: 20_000..<60_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--headless", "--port", "\(port)", "--db", db, "--catalog", catalog,
-                             "--orchestrator", "http://127.0.0.1:1", "--max-body", "\(64 << 20)"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try headlessMonitor(binary: binary, port: port, db: db, catalog: catalog,
+                                          orchestrator: "http://127.0.0.1:1")
         defer { process.terminate(); process.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
         for _ in 0..<1000 {

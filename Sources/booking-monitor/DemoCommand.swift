@@ -163,18 +163,10 @@ struct DemoPorts {
     }
 
     static func free() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard fd >= 0, bound else { throw Fatal("cannot find a free port for the demo") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard let port = FreePort.loopback() else { throw Fatal("cannot find a free port for the demo") }
+        return port
     }
+
 }
 
 /// `--duration`: after it, the generators stop and the outbox drains (so the summary shows

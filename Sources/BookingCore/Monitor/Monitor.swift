@@ -49,7 +49,8 @@ public actor Monitor {
     /// works ends the outage. Readable without the actor (`/health/ready` must answer while a
     /// store call holds it).
     public nonisolated let storeHealth = StoreHealth()
-    /// The outbox's head and its wake, for the link (`OutboxView`): kept by `publish`.
+    /// The outbox's head and its wake, for the link (`OutboxView`): kept at start, by
+    /// `publish` and by each catch-up.
     public nonisolated let outboxView = OutboxView()
     var storeFailingSince: Date? {
         get { storeHealth.failingSince }

@@ -68,7 +68,8 @@ enum Migrations {
             try db.execute(sql: """
                 CREATE TABLE queue_entry (
                     position INTEGER PRIMARY KEY,
-                    title TEXT NOT NULL,
+                    title BLOB NOT NULL, -- UTF-8 bytes: text would end a title at a U+0000
+
                     customers BLOB NOT NULL
                 );
                 ALTER TABLE queue_snapshot ADD COLUMN entries INTEGER;

@@ -106,7 +106,8 @@ public final class SQLiteStore: Store {
         let queues: [CustomerQueue]
         if let entries: Int = row["entries"] {
             queues = try Row.fetchAll(db, sql: "SELECT title, customers FROM queue_entry ORDER BY position").map {
-                CustomerQueue(title: $0["title"], customers: try QueueCoding.decode(customers: $0["customers"]))
+                CustomerQueue(title: String(decoding: $0["title"] as Data, as: UTF8.self),
+                              customers: try QueueCoding.decode(customers: $0["customers"]))
             }
             guard queues.count == entries else { throw StoreError.corruptSnapshot }
         } else {
@@ -199,7 +200,7 @@ public final class SQLiteStore: Store {
                 """)
             for position in positions {
                 let queue = snapshot.queues[position]
-                try statement.execute(arguments: [position, queue.title, QueueCoding.encode(customers: queue.customers)])
+                try statement.execute(arguments: [position, Data(queue.title.utf8), QueueCoding.encode(customers: queue.customers)])
             }
             try db.execute(sql: """
                 INSERT INTO queue_snapshot (id, sequence, received_at, body, entries) VALUES (1, ?, ?, X'', ?)
