@@ -90,9 +90,7 @@ public final class OrchestratorSimulator: Service, Sendable {
 
     /// Adds many orders at once (a big shop's standing orders, a bench), then pushes once.
     public func addOrders(_ orders: [(customer: Int32, title: String)]) async {
-        book.withLock { book in
-            for order in orders { book.add(customer: order.customer, title: order.title) }
-        }
+        book.withLock { $0.add(contentsOf: orders) }
         await fanout.push(current: { self.queues }, reason: "\(orders.count) orders added")
     }
 

@@ -67,6 +67,19 @@ public struct OrderBook: Sendable, Equatable {
 
     @discardableResult
     public mutating func add(customer: Int32, title: String) -> Order {
+        let (order, place) = append(customer: customer, title: title)
+        rebuildQueue(at: place)
+        return order
+    }
+
+    /// Many orders at once: each title's queue is ordered once, not once an order.
+    public mutating func add(contentsOf new: [(customer: Int32, title: String)]) {
+        var touched = Set<Int>()
+        for order in new { touched.insert(append(customer: order.customer, title: order.title).place) }
+        for place in touched { rebuildQueue(at: place) }
+    }
+
+    private mutating func append(customer: Int32, title: String) -> (order: Order, place: Int) {
         let order = Order(id: orders.count + 1, customerId: customer, title: title, priority: 0)
         orders.append(order)
         let key = Array(title.utf8)
@@ -80,8 +93,7 @@ public struct OrderBook: Sendable, Equatable {
             queues.append(Queue(title: title, customers: []))
         }
         ordersByTitle[place].append(orders.count - 1)
-        rebuildQueue(at: place)
-        return order
+        return (order, place)
     }
 
     /// Applies a booking event once per `key`. Events without a key (the original monitor sent

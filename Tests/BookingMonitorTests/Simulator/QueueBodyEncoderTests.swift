@@ -22,5 +22,10 @@ struct QueueBodyEncoderTests {
         book.add(customer: 4, title: "Книга 0")
         #expect(Data(encoder.body(book.queues).readableBytesView) == WireOutput.queues(book.queues))
         #expect(Data(encoder.body([]).readableBytesView) == WireOutput.queues([]), "a shorter list drops the rest")
+        var bulk = OrderBook()
+        bulk.add(contentsOf: book.orders.map { ($0.customerId, $0.title) })
+        var single = OrderBook()
+        for order in book.orders { single.add(customer: order.customerId, title: order.title) }
+        #expect(bulk.queues == single.queues, "orders added at once queue as one by one")
     }
 }
