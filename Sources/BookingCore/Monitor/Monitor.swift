@@ -319,7 +319,8 @@ public actor Monitor {
 
     func publish(_ change: MonitorChange) {
         switch change {
-        case .booked, .requeued: refreshOutboxView(newWork: true)
+        case .booked(let booking): outboxBooked(booking)
+        case .requeued: refreshOutboxView(newWork: true)
         case .delivered, .deliveryFailed: refreshOutboxView(newWork: false)
         default: break
         }
@@ -333,6 +334,13 @@ public actor Monitor {
     /// Before the change is published: the link, woken, reads the view at once.
     func refreshOutboxView(newWork: Bool) {
         outboxView.update(head: state.pendingEvents(limit: OutboxView.depth + 1), newWork: newWork)
+    }
+
+    /// A new booking's event: appended to the view when it comes last (a push that books
+    /// 10,000 does not rebuild the view 10,000 times); else the view is rebuilt.
+    private func outboxBooked(_ booking: Booking) {
+        if let event = state.outbox[booking.sequence], outboxView.append(event) { return }
+        refreshOutboxView(newWork: true)
     }
 
     /// Adds a line to the activity log (an operator note, a link event).

@@ -43,6 +43,22 @@ public final class OutboxView: Sendable {
         _ = state.withLock { $0.observers.removeValue(forKey: token) }
     }
 
+    /// Adds a pending event that follows every kept one, and wakes the observers; false (and
+    /// nothing changed) when it does not follow them, and the view must be rebuilt.
+    func append(_ event: OutboxEvent) -> Bool {
+        let observers = state.withLock { state -> [@Sendable () -> Void]? in
+            guard event.state == .pending,
+                  state.pending.last.map({ $0.booking.sequence < event.booking.sequence }) ?? true else { return nil }
+            if state.complete {
+                if state.pending.count < Self.depth { state.pending.append(event) } else { state.complete = false }
+            }
+            return Array(state.observers.values)
+        }
+        guard let observers else { return false }
+        for wake in observers { wake() }
+        return true
+    }
+
     /// `head`: the first `depth + 1` pending events (one more tells whether there are more).
     func update(head: [OutboxEvent], newWork: Bool) {
         let observers = state.withLock { state -> [@Sendable () -> Void] in

@@ -84,7 +84,7 @@ private struct Reader {
             case .title:
                 guard title == nil else { throw Unsure() }
                 let text = try string()
-                let position = segments.segments.count
+                let position = segments.segments.count  // in either key order
                 if titlesInPlace, position >= known.segments.count
                     || !TitleKey.same(known.segments[position].queue.title, text) {
                     titlesInPlace = false
@@ -106,10 +106,6 @@ private struct Reader {
         } while try separator(closing: UInt8(ascii: "}"))
         guard let title, let customers else { throw Unsure() }
         let queue = CustomerQueue(title: title, customers: customers)
-        if segments.segments.count < known.segments.count,
-           !TitleKey.same(known.segments[segments.segments.count].queue.title, title) {
-            titlesInPlace = false  // Customers came first: the title is checked here
-        }
         segments.segments.append(QueueSegments.Segment(
             length: index - start, hash: SegmentHash.of(UnsafeBufferPointer(rebasing: bytes[start..<index])), queue: queue))
         return queue
