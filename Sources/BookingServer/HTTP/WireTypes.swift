@@ -84,17 +84,17 @@ enum SetQueueBody {
         try decode(data, known: .none).queues
     }
 
-    /// With the last push's segments: the queues, this push's segments (nil when Foundation
-    /// read it), and how many queues were the previous ones.
+    /// With the last push's segments: the queues, and this push's segments (nil when
+    /// Foundation read it).
     static func decode(_ data: Data, known: QueueSegments) throws(InputError)
-        -> (queues: [CustomerQueue], segments: QueueSegments?, reused: Int) {
+        -> (queues: [CustomerQueue], segments: QueueSegments?) {
         // The parser refuses a title twice, so what it read needs no `validate`.
         if let parsed = data.withUnsafeBytes({ SetQueueParser.parse($0, known: known) }) {
-            return (parsed.queues, parsed.segments, parsed.reused)
+            return (parsed.queues, parsed.segments)
         }
         let queues = try decodeWithFoundation(data)
         try validate(queues)
-        return (queues, nil, 0)
+        return (queues, nil)
     }
 
     /// PascalCase first; anything else (other key cases, and every mistake, so that the error

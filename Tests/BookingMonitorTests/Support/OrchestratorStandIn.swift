@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BookingServer
 import Foundation
 import Hummingbird
 import Logging
@@ -187,17 +188,7 @@ final class OrchestratorStandIn: Sendable {
     private static let handedOut = Mutex<Set<Int>>([])
 
     private static func anyFreePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard let port = FreePort.loopback() else { throw POSIXError(.EADDRINUSE) }
+        return port
     }
 }
