@@ -18,8 +18,7 @@ struct FullLoopTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.file(dir.file("m.sqlite")))
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator) { running in
             // The link asks for a resync at start-up, possibly before the stand-in knew our URL.
             try await eventually("resync requested") { orchestrator.state.withLock { $0.resyncs } >= 1 }
             try await orchestrator.push()
@@ -65,8 +64,7 @@ struct FullLoopTests {
         let monitor = try await makeMonitor(.file(dir.file("m.sqlite")), catalog: catalog)
         // A generous attempt timeout: on a machine busy with the rest of the suite, an answer
         // slower than the default would be resent (same key, counted as a duplicate below).
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.attemptTimeout = 20 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.attemptTimeout = 20 }) { running in
             try await orchestrator.push()
             try await eventually("queues pushed") { await monitor.queues().queues.count == 10 }
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -15,8 +15,7 @@ struct LinkFaultTests {
     func honestLinkWhileIdle() async throws {
         let orchestrator = try OrchestratorStandIn()  // not started: the port refuses
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.probeInterval = 0.1 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.probeInterval = 0.1 }) { running in
             try await eventually("unreachable") { await monitor.snapshotNow().link.reachable == false }
             let snapshot = await monitor.snapshotNow()
             #expect(snapshot.pendingCount == 0, "nothing was delivered: the resync and the probe told")
@@ -52,11 +51,10 @@ struct LinkFaultTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: {
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: {
             $0.eventBackoff = Backoff(base: 0.05, cap: 0.2)
             $0.breakerOpenFor = 600  // an opened breaker would hold the others for ten minutes
         }) { running in
-            orchestrator.setMonitor(running.url)
             try await monitor.replaceQueues([CustomerQueue(title: tom1, customers: [7, 1, 2])])
             try await monitor.setAvailability(productId: 1, isAvailable: true)  // → customer 7, rejected
             try await eventually("7's event tried") { orchestrator.attempts.count >= 1 }
@@ -84,8 +82,7 @@ struct LinkFaultTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, maxBody: 256) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, maxBody: 256) { running in
             // The start-up resync's push is refused; a second resync follows about a second later.
             try await eventually("asked again after the refusal") { orchestrator.state.withLock { $0.resyncs } >= 2 }
             let snapshot = await monitor.snapshotNow()
@@ -135,8 +132,7 @@ struct LinkFaultTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.resyncEvery = 0.1 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.resyncEvery = 0.1 }) { running in
             try await eventually("several resyncs") { orchestrator.state.withLock { $0.resyncs } >= 4 }
         }
     }

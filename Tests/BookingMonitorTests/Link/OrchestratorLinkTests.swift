@@ -32,8 +32,7 @@ struct OrchestratorLinkTests {
         defer { Task { await orchestrator.stop() } }
         let clock = ManualClock()
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, clock: clock, random: { 0 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, clock: clock, random: { 0 }) { running in
             try await book(monitor, count: 3)
             try await eventually("breaker open") {
                 if case .open = await monitor.snapshotNow().link.breaker { return true }
@@ -74,9 +73,8 @@ struct OrchestratorLinkTests {
         orders(orchestrator)
         let clock = ManualClock()
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.attemptTimeout = 0.5 },
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.attemptTimeout = 0.5 },
                                       clock: clock, random: { 0 }) { running in
-            orchestrator.setMonitor(running.url)
             try await book(monitor, count: 2)
             try await eventually("breaker open", within: 30) {
                 if case .open = await monitor.snapshotNow().link.breaker { return true }
@@ -106,9 +104,8 @@ struct OrchestratorLinkTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.attemptTimeout = 0.3 },
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.attemptTimeout = 0.3 },
                                       random: { 0 }) { running in
-            orchestrator.setMonitor(running.url)
             try await book(monitor, count: 1)
             try await eventually("a timeout recorded") {
                 await monitor.snapshotNow().link.lastError?.hasPrefix("timeout") == true
@@ -132,9 +129,8 @@ struct OrchestratorLinkTests {
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.maxAttempts = 3 },
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.maxAttempts = 3 },
                                       random: { 0 }) { running in
-            orchestrator.setMonitor(running.url)
             try await book(monitor, count: 1)
             try await eventually("parked after a 400") { await monitor.snapshotNow().parkedCount == 1 }
             #expect(orchestrator.attempts.count == 1)
@@ -179,8 +175,7 @@ struct OrchestratorLinkTests {
         var parkedKey = ""
         do {
             let monitor = try await makeMonitor(.file(path))
-            try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, random: { 0 }) { running in
-                orchestrator.setMonitor(running.url)
+            try await RunningMonitor.with(monitor, standIn: orchestrator, random: { 0 }) { running in
                 try await book(monitor, count: 1)
                 try await eventually("parked") { await monitor.snapshotNow().parkedCount == 1 }
                 parkedKey = await monitor.snapshotNow().outbox[0].booking.id
@@ -195,8 +190,7 @@ struct OrchestratorLinkTests {
         orchestrator.setFault(.none)
         let monitor = try Monitor(store: SQLiteStore(.file(path)), group: "test", orchestrator: orchestrator.url, logger: quietLogger)
         #expect(await monitor.snapshotNow().pendingCount == 2)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, random: { 0 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, random: { 0 }) { running in
             try await eventually("pending delivered") { orchestrator.events.count == 2 }
             #expect(orchestrator.events.map(\.customerId) == [2, 4])
             #expect(keysBefore.isSubset(of: Set(orchestrator.events.map(\.key))), "same idempotency keys after restart")
@@ -210,8 +204,7 @@ struct OrchestratorLinkTests {
         let orchestrator = try OrchestratorStandIn() // down at first
         orders(orchestrator)
         let monitor = try await makeMonitor(.inMemory)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url, configure: { $0.attemptTimeout = 0.3 }) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator, configure: { $0.attemptTimeout = 0.3 }) { running in
             try await Task.sleep(for: .milliseconds(400))
             try await orchestrator.start()
             try await eventually("resync reached the Orchestrator") { orchestrator.state.withLock { $0.resyncs } >= 1 }

@@ -22,8 +22,7 @@ struct TitleBytesLoopTests {
             Product(id: 3, title: Titles.idiot, description: "", isAvailable: false),
         ]
         let monitor = try await makeMonitor(.file(dir.file("m.sqlite")), catalog: catalog)
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator) { running in
             try await eventually("resync requested") { orchestrator.state.withLock { $0.resyncs } >= 1 }
             try await orchestrator.push()
             try await eventually("three queues pushed") { await monitor.queues().queues.count == 3 }

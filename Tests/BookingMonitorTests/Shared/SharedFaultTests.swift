@@ -114,8 +114,7 @@ struct SharedFaultTests {
         orchestrator.addOrder(customer: 1, title: tom1)
         try await orchestrator.start()
         defer { Task { await orchestrator.stop() } }
-        try await RunningMonitor.with(monitor, orchestrator: orchestrator.url) { running in
-            orchestrator.setMonitor(running.url)
+        try await RunningMonitor.with(monitor, standIn: orchestrator) { running in
             try await eventually("the first queues") { await monitor.queues().queues.first?.customers == [1] }
             #expect(system("bash '\(script)' crash \(port) >/dev/null 2>&1") == 0)
             // The queues change; the Orchestrator's push finds the store down.

@@ -48,6 +48,8 @@ final class OrchestratorStandIn: Sendable {
         /// Pushes that did not reach the monitor (refused connection, an error answer).
         var failedPushes = 0
         var monitors: [String] = []
+        /// A monitor pushed to once it listens, asked at each push (`setMonitor(listeningAt:)`).
+        var listening: Readiness?
         /// A plain sink: every event is accepted (once per key) without orders or pushes.
         var acceptAll = false
     }
@@ -71,6 +73,10 @@ final class OrchestratorStandIn: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     func setMonitor(_ url: String) { state.withLock { $0.monitors = [url] } }
+    /// Pushes to the monitor whose server `readiness` reports, asked at each push: its start-up
+    /// resync comes the moment it listens, before a test could hand its URL over (that race left
+    /// the first push with nobody to go to).
+    func setMonitor(listeningAt readiness: Readiness) { state.withLock { $0.listening = readiness } }
     func setFault(_ fault: Fault) { state.withLock { $0.fault = fault } }
     func addOrder(customer: Int32, title: String) {
         state.withLock { $0.orders.append(Order(customerId: customer, title: title, priority: 0, sequence: $0.orders.count)) }
@@ -99,7 +105,10 @@ final class OrchestratorStandIn: Sendable {
 
     func push() async throws {
         let body = queueBody()
-        for monitor in state.withLock({ $0.monitors }) {
+        let monitors = state.withLock { state in
+            state.monitors + (state.listening?.boundPort.map { ["http://127.0.0.1:\($0)"] } ?? [])
+        }
+        for monitor in monitors {
             let reply = try await TestHTTP.request(.POST, monitor + "/administration/set-queue", body: body)
             if reply.status >= 300 { state.withLock { $0.failedPushes += 1 } }
         }

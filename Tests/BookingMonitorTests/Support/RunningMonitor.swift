@@ -13,7 +13,10 @@ struct RunningMonitor {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// `standIn`, when given, is the Orchestrator: the link talks to it, and it pushes to this
+    /// monitor from the first resync on.
     static func with<T>(_ monitor: Monitor, orchestrator: String = "http://127.0.0.1:1",
+                        standIn: OrchestratorStandIn? = nil,
                         configure: (inout LinkConfiguration) -> Void = { _ in },
                         clock: (any BookingClock)? = nil,
                         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -22,7 +25,7 @@ struct RunningMonitor {
                         server: (inout ServerConfiguration) -> Void = { _ in },
                         sweepInterval: Double? = 1,
                         _ body: (RunningMonitor) async throws -> T) async throws -> T {
-        var configuration = LinkConfiguration(orchestrator: orchestrator, group: "test")
+        var configuration = LinkConfiguration(orchestrator: standIn?.url ?? orchestrator, group: "test")
         configuration.attemptTimeout = 2
         configuration.backoff = Backoff(base: 0.02, cap: 0.2)
         configure(&configuration)
@@ -34,6 +37,7 @@ struct RunningMonitor {
                                     server: serverConfiguration, sweepInterval: sweepInterval, clock: clock,
                                     random: random, logger: quietLogger)
         let link = wired.link, readiness = wired.readiness
+        standIn?.setMonitor(listeningAt: readiness)
         let group = ServiceGroup(configuration: .init(services: wired.services, logger: quietLogger))
         let runner = Task { try await group.run() }
         defer { runner.cancel() }
