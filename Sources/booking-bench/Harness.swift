@@ -59,6 +59,11 @@ final class Sink: Sendable {
             _ = try await request.body.collect(upTo: 64 << 20)
             return Response(status: .ok)
         }
+        // Less still: each part dropped as it arrives (what a streaming reader cannot go below).
+        router.post("/drain") { request, _ -> Response in
+            for try await _ in request.body {}
+            return Response(status: .ok)
+        }
         return router
     }
 

@@ -18,6 +18,12 @@ import NIOHTTPTypes
 ///   byte, else the connection is closed (slow-header clients).
 ///
 /// Every refusal is problem+json, as the router's (`Problem`).
+///
+/// A set-queue push is the exception: it streams to its route as it arrives (a 1M-entry push is
+/// 22 MB, and collecting it cost more than reading what changed). Its route reads the whole
+/// body before it changes anything, and the gate makes sure the body's end means the real end:
+/// broken framing, a body over `--max-body`, or the connection closing first reach the route
+/// as an error from the body (`BodyBrokeOff`, `NIOTooManyBytesError`), never as an early end.
 final class RequestGate: ChannelDuplexHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -42,6 +48,8 @@ final class RequestGate: ChannelDuplexHandler {
         case idle
         /// A head is in; its body is being read.
         case reading(HTTPRequest, ByteBuffer?)
+        /// A set-queue head is passed on; its body follows part by part.
+        case streaming(HTTPRequest, received: Int)
         /// A refusal is written or owed; everything further is dropped, then the connection closes.
         case refused
     }
@@ -57,7 +65,20 @@ final class RequestGate: ChannelDuplexHandler {
     /// `100 Continue` owed once the response in progress finishes.
     private var owedContinue = false
     private var headerTimer: Scheduled<Void>?
+    /// A streamed body broke off: the connection closes once its route has answered.
+    private var closeAfterResponse = false
     private var context: ChannelHandlerContext?
+
+    /// A streamed body that did not arrive whole.
+    struct BodyBrokeOff: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Requests whose body goes to the route as it arrives.
+    static func streams(_ head: HTTPRequest) -> Bool {
+        guard head.method == .post, let path = head.path else { return false }
+        return path == "/administration/set-queue" || path.hasPrefix("/administration/set-queue?")
+    }
 
     struct Refusal {
         var status: HTTPResponse.Status
@@ -92,7 +113,24 @@ final class RequestGate: ChannelDuplexHandler {
         cap?.closed(context.channel)
         headerTimer?.cancel()
         headerTimer = nil
+        breakOff(BodyBrokeOff(description: "the connection closed before the body's end"), context: context)
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            breakOff(BodyBrokeOff(description: "the client stopped sending before the body's end"), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A streamed body that will not arrive whole: its route hears so from the body, and the
+    /// connection closes after its answer.
+    private func breakOff(_ error: any Error, context: ChannelHandlerContext) {
+        guard case .streaming = state else { return }
+        state = .refused
+        closeAfterResponse = true
+        context.fireErrorCaught(error)
     }
 
     /// Bytes came in (told by `ByteActivity`, in front of the HTTP decoder): the first byte of
@@ -125,7 +163,26 @@ final class RequestGate: ChannelDuplexHandler {
             if head.headerFields[.expect] != nil {
                 if responsesOwed == 0 { writeContinue(context: context) } else { owedContinue = true }
             }
+            if Self.streams(head) {
+                state = .streaming(head, received: 0)
+                responsesOwed += 1
+                context.fireChannelRead(data)
+                return
+            }
             state = .reading(head, nil)
+        case .body(let chunk) where isStreaming:
+            guard case .streaming(let head, let received) = state else { return }
+            guard chunk.readableBytes <= limits.maxBody - received else {
+                return breakOff(NIOTooManyBytesError(maxBytes: limits.maxBody), context: context)
+            }
+            state = .streaming(head, received: received + chunk.readableBytes)
+            context.fireChannelRead(data)
+        case .end where isStreaming:
+            state = .idle
+            owedContinue = false  // the body came without it
+            // Its route may have answered before the body's end (a refused token).
+            if responsesOwed == 0 { cap?.setBusy(context.channel, false) }
+            context.fireChannelRead(data)
         case .body(var chunk):
             guard case .reading(let head, var body) = state else { return malformed(context: context) }
             state = .idle  // the buffer's only reference is `body` now: appending does not copy it
@@ -141,11 +198,17 @@ final class RequestGate: ChannelDuplexHandler {
         case .end(let trailers):
             guard case .reading(let head, let body) = state else { return malformed(context: context) }
             state = .idle
+            owedContinue = false  // the body came without it
             responsesOwed += 1
             context.fireChannelRead(wrapInboundOut(.head(head)))
             if let body { context.fireChannelRead(wrapInboundOut(.body(body))) }
             context.fireChannelRead(wrapInboundOut(.end(trailers)))
         }
+    }
+
+    private var isStreaming: Bool {
+        if case .streaming = state { return true }
+        return false
     }
 
     /// A body or an end outside a request: the decoder never sends these; refuse rather than guess.
@@ -155,12 +218,16 @@ final class RequestGate: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard error is HTTPParserError || error is ByteToMessageDecoderError else {
+            if isStreaming { return breakOff(BodyBrokeOff(description: "the connection failed: \(error)"), context: context) }
             context.fireErrorCaught(error)
             return
         }
         // Not passed on: Hummingbird would answer it again (an empty 400, or a 500 from a route
-        // reading the body).
+        // reading the body). A streamed body's route answers it.
         if case .refused = state { return }
+        if isStreaming {
+            return breakOff(BodyBrokeOff(description: "malformed HTTP request: \(Self.describe(error))"), context: context)
+        }
         let path: String
         let field: String?
         if case .reading(let head, _) = state {
@@ -176,17 +243,32 @@ final class RequestGate: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let part = unwrapOutboundIn(data)
-        context.write(data, promise: promise)
+        if case .end = part, responsesOwed == 1, closeAfterResponse {
+            // The answer to a body that broke off: the connection closes once it is written.
+            let written = promise ?? context.eventLoop.makePromise()
+            let channel = context.channel
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            context.write(data, promise: written)
+        } else {
+            context.write(data, promise: promise)
+        }
         guard case .end = part else { return }
         responsesOwed -= 1
+        // `100 Continue` for the request being read once the responses before it are written
+        // (a streamed request's own response is counted from its head).
+        let before = isStreaming ? responsesOwed - 1 : responsesOwed
+        if owedContinue, owedRefusal == nil, before <= 0 {
+            owedContinue = false
+            if before == 0 { writeContinue(context: context) }
+        }
         guard responsesOwed == 0 else { return }
-        if case .reading = state {} else { cap?.setBusy(context.channel, false) }
+        switch state {
+        case .reading, .streaming: break  // the next request's body, or this one's rest, is still coming
+        case .idle, .refused: cap?.setBusy(context.channel, false)
+        }
         if let refusal = owedRefusal {
             owedRefusal = nil
             writeRefusal(refusal, context: context)
-        } else if owedContinue {
-            owedContinue = false
-            writeContinue(context: context)
         }
     }
 

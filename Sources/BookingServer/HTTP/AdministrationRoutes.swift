@@ -36,25 +36,39 @@ struct AdministrationRoutes<Context: RequestContext> {
     /// A push: every refusal is recorded with the monitor (header, Activity, link, metrics), so
     /// the operator hears what the Orchestrator only logs.
     func setQueue(_ request: Request) async throws -> Response {
-        let body: ByteBuffer
+        // Read as it arrives: the parts go to the parser and the key's digest, and are let go.
+        // (`RequestGate` refuses a body over --max-body, and a body cut short, from the body.)
+        var stream = SetQueueStream(known: segments.current)
+        var digest = IdempotencyHeader.bodyDigest(request)
         do {
-            body = try await LargeBody.collect(request, upTo: maxBody)
+            for try await part in request.body {
+                part.withUnsafeReadableBytes { bytes in
+                    stream.feed(bytes)
+                    digest?.update(bufferPointer: bytes)
+                }
+            }
         } catch is NIOTooManyBytesError {
             let size = request.headers[.contentLength].flatMap(Int.init).map { ByteCount.describe($0) } ?? "the body"
             let detail = "\(size) over --max-body \(ByteCount.limit(maxBody))"
             await monitor.refusePush(.tooLarge, detail)
             throw Problem(.contentTooLarge, "the queue push is larger than the server accepts: \(detail)")
+        } catch let broken as RequestGate.BodyBrokeOff {
+            throw Problem(.badRequest, broken.description, field: "body")
         }
         let queues: [CustomerQueue]
-        do throws(InputError) {
-            let decoded = try SetQueueBody.decode(Data(buffer: body, byteTransferStrategy: .noCopy), known: segments.current)
-            queues = decoded.queues
-            if let next = decoded.segments { segments.replace(with: next) }
-        } catch {
-            await monitor.refusePush(.invalid, error.description)
-            throw Problem(error)
+        switch stream.finish() {
+        case .parsed(let parsed, let next, _):
+            queues = parsed
+            segments.replace(with: next)
+        case .unsure(let body):
+            do throws(InputError) {
+                queues = try SetQueueBody.decodeValidated(Data(body))
+            } catch {
+                await monitor.refusePush(.invalid, error.description)
+                throw Problem(error)
+            }
         }
-        return try await IdempotencyHeader.answer(request, body: body) { key in
+        return try await IdempotencyHeader.answer(request, digest: digest) { key in
             do {
                 try await monitor.replaceQueues(queues, key: key)
             } catch let error where Monitor.isStoreFault(error) {

@@ -14,9 +14,23 @@ enum IdempotencyHeader {
 
     /// The request's key, if it sent one. The draft sends it as a structured-field string
     /// (`"…"`); a bare token is taken too. 1 to 255 visible ASCII characters.
-    static func key(_ request: Request, body: ByteBuffer? = nil) throws -> IdempotencyKey? {
+    static func key(_ request: Request) throws -> IdempotencyKey? {
+        try key(request, digest: bodyDigest(request))
+    }
+
+    /// The start of a keyed request's fingerprint (its method and target), to which its body is
+    /// added as it arrives; nil for a request without a key.
+    static func bodyDigest(_ request: Request) -> SHA256? {
+        guard request.headers[name] != nil else { return nil }
+        var digest = SHA256()
+        digest.update(data: Data("\(request.method) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
+        return digest
+    }
+
+    /// The key with its fingerprint, `digest` holding the body (see `bodyDigest`).
+    static func key(_ request: Request, digest: SHA256?) throws -> IdempotencyKey? {
         let values = request.headers[values: name]
-        guard var raw = values.first else { return nil }
+        guard var raw = values.first, let digest else { return nil }
         guard values.count == 1 else {
             throw Problem(.badRequest, "send one Idempotency-Key header, not \(values.count)", field: "Idempotency-Key")
         }
@@ -24,17 +38,23 @@ enum IdempotencyHeader {
         guard (1...255).contains(raw.utf8.count), raw.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Problem(.badRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
         }
-        var digest = SHA256()
-        digest.update(data: Data("\(request.method) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
-        if let body { body.withUnsafeReadableBytes { digest.update(bufferPointer: $0) } }
         let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
         return IdempotencyKey(key: raw, fingerprint: fingerprint)
     }
 
     /// Runs a change under the request's key; a replay answers what was answered first.
-    static func answer(_ request: Request, body: ByteBuffer? = nil,
+    static func answer(_ request: Request, _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
+        try await answer(request, key: try key(request), change)
+    }
+
+    /// The same, the body's digest taken as it arrived (`bodyDigest`).
+    static func answer(_ request: Request, digest: SHA256?,
                        _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
-        let key = try key(request, body: body)
+        try await answer(request, key: try key(request, digest: digest), change)
+    }
+
+    private static func answer(_ request: Request, key: IdempotencyKey?,
+                               _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
         do {
             return try await change(key)
         } catch let replay as IdempotentReplay {

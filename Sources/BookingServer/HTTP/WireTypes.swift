@@ -81,20 +81,17 @@ enum SetQueueBody {
     /// The byte-level parser first (the Orchestrator's exact shape); anything it is not sure
     /// about goes through Foundation, so errors and unusual input are handled as before.
     static func decode(_ data: Data) throws(InputError) -> [CustomerQueue] {
-        try decode(data, known: .none).queues
+        // The parser refuses a title twice, so what it read needs no `validate`.
+        if let queues = data.withUnsafeBytes({ SetQueueParser.parse($0) }) { return queues }
+        return try decodeValidated(data)
     }
 
-    /// With the last push's segments: the queues, and this push's segments (nil when
-    /// Foundation read it).
-    static func decode(_ data: Data, known: QueueSegments) throws(InputError)
-        -> (queues: [CustomerQueue], segments: QueueSegments?) {
-        // The parser refuses a title twice, so what it read needs no `validate`.
-        if let parsed = data.withUnsafeBytes({ SetQueueParser.parse($0, known: known) }) {
-            return (parsed.queues, parsed.segments)
-        }
+    /// Foundation's reading and the checks beyond the shape: for a body the parser is not sure
+    /// of (`SetQueueStream.Outcome.unsure`).
+    static func decodeValidated(_ data: Data) throws(InputError) -> [CustomerQueue] {
         let queues = try decodeWithFoundation(data)
         try validate(queues)
-        return (queues, nil)
+        return queues
     }
 
     /// PascalCase first; anything else (other key cases, and every mistake, so that the error

@@ -39,6 +39,97 @@ struct EdgeTests {
         #expect(await monitor.queues() == .empty)
     }
 
+    /// A set-queue body streams to its route (`RequestGate`): the end of what arrived must not
+    /// pass for the end of the body. Each cut-off body here is valid JSON as far as it came.
+    @Test("a set-queue body cut off by its client (the write side shut, or the connection closed) changes nothing",
+          arguments: ["Content-Length: 200\r\n\r\n[]", "Transfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n"], [false, true])
+    func setQueueCutOff(framing: String, closeAll: Bool) async throws {
+        let monitor = try await makeMonitor(.inMemory)
+        try await monitor.replaceQueues([CustomerQueue(title: "A", customers: [1])])
+        try await RunningMonitor.with(monitor) { running in
+            let socket = try await RawSocket.connect(port: running.port)
+            socket.send("POST /administration/set-queue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing)
+            try await Task.sleep(for: .milliseconds(100))  // the head and the part are read before the cut
+            if closeAll { close(socket.fd) } else { socket.shutdownWrite() }
+            if !closeAll { #expect(await socket.waitForClose(), "the connection is closed") }
+            // A route that took the cut for the end would have replaced the queues by now.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await monitor.snapshotNow().refusals.counts.isEmpty)
+        }
+        #expect(await monitor.queues().queues.map(\.title) == ["A"])
+    }
+
+    @Test("a chunked set-queue body that grows past --max-body: 413 naming the limit, recorded, nothing applied, closed")
+    func chunkedTooLarge() async throws {
+        let monitor = try await makeMonitor(.inMemory)
+        try await RunningMonitor.with(monitor, maxBody: 1024) { running in
+            let socket = try await RawSocket.connect(port: running.port)
+            let queue = #"{"Title":"Война и мир. Том 1","Customers":[{"CustomerId":1}]}"#
+            let body = "[" + Array(repeating: queue, count: 30).enumerated().map { index, _ in
+                queue.replacingOccurrences(of: "Том 1", with: "Том \(index)")
+            }.joined(separator: ",") + "]"
+            var chunks = ""
+            var rest = Substring(body)
+            while !rest.isEmpty {
+                let part = rest.prefix(300)
+                chunks += String(part.utf8.count, radix: 16) + "\r\n" + part + "\r\n"
+                rest = rest.dropFirst(part.count)
+            }
+            socket.send("POST /administration/set-queue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n")
+            let (text, _) = await socket.readResponse()
+            expectProblem(text, status: 413, field: nil)
+            #expect(text.contains("over --max-body 1 KiB"), "\(text)")
+            #expect(await socket.waitForClose(), "the connection is closed after the refusal")
+            #expect(await monitor.snapshotNow().refusals.counts[.tooLarge] == 1)
+            // A chunked body within the limit, in several chunks, is applied.
+            let good = try await RawSocket.connect(port: running.port)
+            let small = "[" + queue + "]"
+            good.send("POST /administration/set-queue HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "7\r\n" + String(small.prefix(7)) + "\r\n"
+                      + String(small.dropFirst(7).utf8.count, radix: 16) + "\r\n" + String(small.dropFirst(7)) + "\r\n0\r\n\r\n")
+            #expect(RawResponse(await good.readResponse().text)?.status == 200)
+        }
+        #expect(await monitor.queues().queues.map(\.title) == ["Война и мир. Том 1"])
+    }
+
+    @Test("a set-queue answered before its body's end (no token): once the body is in, its connection is idle, closed first to make room")
+    func answeredBeforeBodyEnd() async throws {
+        let monitor = try await makeMonitor(.inMemory)
+        try await RunningMonitor.with(monitor, token: "secret", server: { $0.maxConnections = 2 }) { running in
+            let refused = try await RawSocket.connect(port: running.port, timeout: 3)
+            refused.send("POST /administration/set-queue HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n[")
+            #expect(RawResponse(await refused.readResponse().text)?.status == 401)
+            refused.send("]")
+            try await Task.sleep(for: .milliseconds(200))
+            let other = try await RawSocket.connect(port: running.port, timeout: 3)
+            try await Task.sleep(for: .milliseconds(200))
+            let third = try await RawSocket.connect(port: running.port, timeout: 3)
+            #expect(await refused.waitForClose(), "idle longest: closed to make room (a connection left busy never is)")
+            withExtendedLifetime((other, third)) {}
+        }
+        #expect(await monitor.queues() == .empty)
+    }
+
+    @Test("Expect: 100-continue on a set-queue pipelined behind another request: the 100 comes once that one is answered")
+    func expectContinuePipelined() async throws {
+        let monitor = try await makeMonitor(.inMemory)
+        try await RunningMonitor.with(monitor) { running in
+            let socket = try await RawSocket.connect(port: running.port, timeout: 3)
+            let body = Self.setQueue
+            socket.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /administration/set-queue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            let (interim, end) = await socket.read { $0.contains("100 Continue\r\n\r\n") }
+            #expect(end == nil, "no 100 Continue within 3 s: \(interim.debugDescription)")
+            #expect(interim.hasPrefix("HTTP/1.1 200"), "the first request's answer first: \(interim)")
+            socket.send(body)
+            let (text, _) = await socket.readResponse()
+            #expect(RawResponse(text)?.status == 200, "\(text)")
+        }
+        #expect(await monitor.queues().queues.count == 1)
+    }
+
     @Test("a malformed chunked switch-state: refused, the product not flipped")
     func malformedChunkedPut() async throws {
         let monitor = try await makeMonitor(.inMemory)

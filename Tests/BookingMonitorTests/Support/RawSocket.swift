@@ -50,6 +50,11 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// Sends no more (a client that stops half way through a body); reads go on.
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     enum ReadEnd: Equatable { case closed, timedOut, error }
 
     private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
