@@ -12,6 +12,8 @@ public struct PushRefusal: Sendable, Equatable {
         case invalid
         /// The store could not take it (503/500): our side.
         case store
+        /// The body did not arrive whole (400): cut short, or its framing broken on the way.
+        case incomplete
     }
 
     public var reason: Reason
@@ -25,7 +27,8 @@ public struct PushRefusal: Sendable, Equatable {
         self.at = at
     }
 
-    /// Refusals for a reason on our side: asking the Orchestrator again can help.
+    /// Refusals for a reason on our side, or on the way: asking the Orchestrator again can
+    /// help (it only logs a refused push, and pushes next after a booking event).
     public var isOurs: Bool { reason != .invalid }
 }
 

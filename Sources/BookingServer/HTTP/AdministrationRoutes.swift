@@ -53,6 +53,7 @@ struct AdministrationRoutes<Context: RequestContext> {
             await monitor.refusePush(.tooLarge, detail)
             throw Problem(.contentTooLarge, "the queue push is larger than the server accepts: \(detail)")
         } catch let broken as RequestGate.BodyBrokeOff {
+            await monitor.refusePush(.incomplete, "the body did not arrive whole: \(broken)")
             throw Problem(.badRequest, broken.description, field: "body")
         }
         let queues: [CustomerQueue]

@@ -109,7 +109,8 @@ paths:
         a repeat is 400. Titles compare byte for byte (UTF-8), as the Orchestrator's
         ordinal comparison does: «Йод» in NFC and in NFD, `Идиот` and `Идиот `, `идиот`
         and `Идиот` are different titles, and a product is booked only for the queue
-        with exactly its title. A body larger than `--max-body` is 413. Every refused push is
+        with exactly its title. A body larger than `--max-body` is 413; a body that does not
+        arrive whole (cut short, broken framing) is 400 and changes nothing. Every refused push is
         shown in the console and counted in `/administration/link` and `/metrics`.
       tags: [orchestrator contract]
       parameters:
@@ -523,16 +524,17 @@ components:
         refusedPushes:
           type: object
           description: Queue pushes refused since start, by reason.
-          required: [too-large, invalid, store]
+          required: [too-large, invalid, store, incomplete]
           properties:
             too-large: {type: integer}
             invalid: {type: integer}
             store: {type: integer}
+            incomplete: {type: integer, description: "Bodies cut short or broken on the way (400)."}
         lastRefusedPush:
           type: object
           required: [reason, detail, at]
           properties:
-            reason: {type: string, enum: [too-large, invalid, store]}
+            reason: {type: string, enum: [too-large, invalid, store, incomplete]}
             detail: {type: string, description: "e.g. `23.1 MB over --max-body 16 MiB`."}
             at: {type: string, format: date-time}
         storeFailingSince: {type: string, format: date-time, description: Set while the store fails.}

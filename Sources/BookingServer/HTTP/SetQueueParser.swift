@@ -199,15 +199,7 @@ struct SetQueueStream {
         writer.raw("[")
         for (index, queue) in queues.enumerated() {
             if index > 0 { writer.raw(",") }
-            writer.raw("{\"Title\":")
-            writer.string(queue.title)
-            writer.raw(",\"Customers\":")
-            writer.array(queue.customers) { writer, customer in
-                writer.raw("{\"CustomerId\":")
-                writer.int(customer)
-                writer.raw("}")
-            }
-            writer.raw("}")
+            writer.queue(queue, pascalCase: true)
         }
         switch phase {
         case .element: writer.raw(",")

@@ -28,18 +28,21 @@ extension JSONWriter {
         // list never grows by doubling (a 41 MB copy); the unused tail of a mapped block is
         // never touched, so it costs no memory.
         var writer = JSONWriter(capacity: queues.reduce(2) { $0 + $1.title.utf8.count + 32 + $1.customers.count * 27 })
-        writer.array(queues) { writer, queue in
-            writer.raw("{\"title\":")
-            writer.string(queue.title)
-            writer.raw(",\"customers\":")
-            writer.array(queue.customers) { writer, customer in
-                writer.raw("{\"customerId\":")
-                writer.int(customer)
-                writer.raw("}")
-            }
+        writer.array(queues) { writer, queue in writer.queue(queue) }
+        return writer.bytes
+    }
+
+    /// One queue: camelCase as get-queues-list answers, or PascalCase as the Orchestrator pushes.
+    mutating func queue(_ queue: CustomerQueue, pascalCase: Bool = false) {
+        raw(pascalCase ? "{\"Title\":" : "{\"title\":")
+        string(queue.title)
+        raw(pascalCase ? ",\"Customers\":" : ",\"customers\":")
+        array(queue.customers) { writer, customer in
+            writer.raw(pascalCase ? "{\"CustomerId\":" : "{\"customerId\":")
+            writer.int(customer)
             writer.raw("}")
         }
-        return writer.bytes
+        raw("}")
     }
 }
 

@@ -52,9 +52,9 @@ struct EdgeTests {
             try await Task.sleep(for: .milliseconds(100))  // the head and the part are read before the cut
             if closeAll { close(socket.fd) } else { socket.shutdownWrite() }
             if !closeAll { #expect(await socket.waitForClose(), "the connection is closed") }
-            // A route that took the cut for the end would have replaced the queues by now.
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(await monitor.snapshotNow().refusals.counts.isEmpty)
+            // Loud, as every refused push: the operator sees why the queues did not change.
+            try await eventually("the cut push recorded") { await monitor.snapshotNow().refusals.counts[.incomplete] == 1 }
+            #expect(await monitor.snapshotNow().refusals.last?.detail.hasPrefix("the body did not arrive whole: ") == true)
         }
         #expect(await monitor.queues().queues.map(\.title) == ["A"])
     }

@@ -109,7 +109,7 @@ struct StorePlace: Sendable {
     func rows(_ sql: String) async throws -> [[String?]] {
         switch kind {
         case .sqlite:
-            return try await DatabaseQueue(path: path!).read { db in
+            return try await Self.sqlite(path!).read { db in
                 try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { String.fromDatabaseValue($0) } }
             }
         case .postgres:
@@ -117,10 +117,19 @@ struct StorePlace: Sendable {
         }
     }
 
+    /// The test's own connection to a SQLite store, waiting out a lock: a monitor let go just
+    /// before closes its connections on its own threads, and the last close checkpoints the WAL
+    /// under an exclusive lock (CI saw "database is locked" on opening).
+    private static func sqlite(_ path: String) throws -> DatabaseQueue {
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
     /// Runs a statement that writes (a test's surgery on the stored state).
     func execute(_ sql: String) async throws {
         switch kind {
-        case .sqlite: try await DatabaseQueue(path: path!).write { db in try db.execute(sql: sql) }
+        case .sqlite: try await Self.sqlite(path!).write { db in try db.execute(sql: sql) }
         case .postgres: _ = try await url!.execute(sql)
         }
     }
