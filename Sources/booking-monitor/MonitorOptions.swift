@@ -90,7 +90,7 @@ struct MonitorOptions: ParsableArguments {
     @Option(help: "Largest accepted request body in bytes; larger ones get 413 (a 1M-entry push is about 23 MB).")
     var maxBody = 64 << 20
 
-    @Option(help: "Seconds a client connection may stay open with no request in progress (0: no limit).")
+    @Option(help: "Seconds a client connection may send nothing while no answer is owed: between requests, or in the middle of one's body (0: no limit).")
     var idleTimeout: Double = 130
 
     @Option(help: "Seconds a request's headers may take to arrive, from its first byte (0: no limit).")

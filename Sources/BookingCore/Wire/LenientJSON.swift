@@ -74,6 +74,7 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
         case is String.Type: return "a string"
         case is Bool.Type: return "true or false"
         case is [Any].Type: return "an array"
+        case is [String: Any].Type: return "an object"  // a Collection too: not "an array"
         default: return type is any Collection.Type ? "an array" : "an object"
         }
     }

@@ -38,9 +38,9 @@ final class RequestGate: ChannelDuplexHandler {
         var tooLarge: (@Sendable (_ path: String, _ declared: Int?) -> Void)?
     }
 
-    /// "23.1 MB over --max-body 16 MiB".
+    /// "23.1 MB over --max-body 16 MiB"; without a declared length "the body went over …".
     static func tooLargeDetail(_ declared: Int?, maxBody: Int) -> String {
-        "\(declared.map { ByteCount.describe($0) } ?? "the body") over --max-body \(ByteCount.limit(maxBody))"
+        "\(declared.map { ByteCount.describe($0) } ?? "the body went") over --max-body \(ByteCount.limit(maxBody))"
     }
 
     private enum State {
@@ -282,6 +282,15 @@ final class RequestGate: ChannelDuplexHandler {
             return Refusal(status: .notImplemented,
                            detail: "Transfer-Encoding \(unsupported) is not supported: send the body as it is, chunked or with Content-Length",
                            field: "Transfer-Encoding", path: path)
+        }
+        // A compressed body would be read as it is: refused rather than misread.
+        let encodings = head.headerFields[values: .contentEncoding]
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let unsupported = encodings.first(where: { $0 != "identity" }) {
+            return Refusal(status: .unsupportedMediaType,
+                           detail: "Content-Encoding \(unsupported) is not supported: send the body uncompressed",
+                           field: "Content-Encoding", path: path)
         }
         if let expect = head.headerFields[.expect], expect.lowercased() != "100-continue" {
             return Refusal(status: .expectationFailed, detail: "Expect: \(expect) is not supported (only 100-continue)",

@@ -48,8 +48,7 @@ struct AdministrationRoutes<Context: RequestContext> {
                 }
             }
         } catch is NIOTooManyBytesError {
-            let size = request.headers[.contentLength].flatMap(Int.init).map { ByteCount.describe($0) } ?? "the body"
-            let detail = "\(size) over --max-body \(ByteCount.limit(maxBody))"
+            let detail = RequestGate.tooLargeDetail(request.headers[.contentLength].flatMap(Int.init), maxBody: maxBody)
             await monitor.refusePush(.tooLarge, detail)
             throw Problem(.contentTooLarge, "the queue push is larger than the server accepts: \(detail)")
         } catch let broken as RequestGate.BodyBrokeOff {

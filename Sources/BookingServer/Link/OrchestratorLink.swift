@@ -283,6 +283,8 @@ public final class OrchestratorLink: Service, Sendable {
         } catch {
             result = .noAnswer("cannot reach \(configuration.orchestrator): \(Self.describe(error))")
         }
+        // Cut off by our own shutdown: that says nothing of the Orchestrator.
+        if Task.isCancelled, case .noAnswer = result { return result }
         let at = clock.now()
         lastCall.withLock { $0 = at }
         let recovered: Bool

@@ -151,6 +151,14 @@ struct SetQueueParserTests {
         Self.agree(json)
     }
 
+    @Test("an element that is not an object is named as one (a dictionary is a Collection, not \"an array\")",
+          arguments: [("[[]]", "[0]", "must be an object"), ("[1]", "[0]", "must be an object"),
+                      (#"[{"Title":"a","Customers":[1]}]"#, "[0].customers[0]", "must be an object"),
+                      (#"[{"Title":"a","Customers":{}}]"#, "[0].customers", "must be an array")])
+    func notAnObject(json: String, field: String, message: String) {
+        #expect(Self.now(json) == .failure(InputError(field: field, message: message)), "\(Self.now(json))")
+    }
+
     @Test("invalid UTF-8 in a title goes to Foundation")
     func invalidUTF8() {
         for bad: [UInt8] in [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
