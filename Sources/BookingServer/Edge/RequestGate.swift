@@ -272,22 +272,24 @@ final class RequestGate: ChannelDuplexHandler {
         }
     }
 
+    /// The first coding `field` lists (over all its lines, comma-separated, any case) that is not `other`.
+    private static func firstCoding(of field: HTTPField.Name, in head: HTTPRequest, other: String) -> String? {
+        head.headerFields[values: field]
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .first { $0 != other }
+    }
+
     /// What the head alone tells is wrong, if anything.
     static func check(_ head: HTTPRequest, maxBody: Int) -> Refusal? {
         let path = head.path ?? ""
-        let codings = head.headerFields[values: .transferEncoding]
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let unsupported = codings.first(where: { $0 != "chunked" }) {
+        if let unsupported = firstCoding(of: .transferEncoding, in: head, other: "chunked") {
             return Refusal(status: .notImplemented,
                            detail: "Transfer-Encoding \(unsupported) is not supported: send the body as it is, chunked or with Content-Length",
                            field: "Transfer-Encoding", path: path)
         }
         // A compressed body would be read as it is: refused rather than misread.
-        let encodings = head.headerFields[values: .contentEncoding]
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let unsupported = encodings.first(where: { $0 != "identity" }) {
+        if let unsupported = firstCoding(of: .contentEncoding, in: head, other: "identity") {
             return Refusal(status: .unsupportedMediaType,
                            detail: "Content-Encoding \(unsupported) is not supported: send the body uncompressed",
                            field: "Content-Encoding", path: path)
