@@ -38,7 +38,7 @@ public struct ConsoleModel: Sendable {
     public private(set) var productChanges: [Int32: Date] = [:]
     public private(set) var queueChanges: [TitleKey: Date] = [:]
     /// The queues of the snapshot before, to tell which queue a push changed. An unchanged
-    /// queue shares its storage with the one before (`SetQueueParser`), so comparing is cheap.
+    /// queue shares its storage with the one before (`SetQueueStream`), so comparing is cheap.
     private var previousQueues: [CustomerQueue] = []
     /// Bookings per minute over the last hour (the header's sparkline).
     public var rate = BookingRate()

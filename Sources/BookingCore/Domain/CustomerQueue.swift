@@ -31,7 +31,7 @@ public struct QueueSnapshot: Sendable, Equatable {
 
 extension CustomerQueue {
     /// The same title (byte for byte) and the same customers in the same order. Two pushes that
-    /// share a queue's storage (an unchanged segment, `SetQueueParser`) compare in constant time.
+    /// share a queue's storage (an unchanged segment, `SetQueueStream`) compare in constant time.
     public func isSame(as other: CustomerQueue) -> Bool {
         customers == other.customers && TitleKey.same(title, other.title)
     }

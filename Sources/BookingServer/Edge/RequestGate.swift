@@ -148,6 +148,9 @@ final class RequestGate: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .refused = state { return }
+        if case .streaming(let head, let received) = state {
+            return streamed(data, head: head, received: received, context: context)
+        }
         switch unwrapInboundIn(data) {
         case .head(let head):
             headerTimer?.cancel()
@@ -170,19 +173,6 @@ final class RequestGate: ChannelDuplexHandler {
                 return
             }
             state = .reading(head, nil)
-        case .body(let chunk) where isStreaming:
-            guard case .streaming(let head, let received) = state else { return }
-            guard chunk.readableBytes <= limits.maxBody - received else {
-                return breakOff(NIOTooManyBytesError(maxBytes: limits.maxBody), context: context)
-            }
-            state = .streaming(head, received: received + chunk.readableBytes)
-            context.fireChannelRead(data)
-        case .end where isStreaming:
-            state = .idle
-            owedContinue = false  // the body came without it
-            // Its route may have answered before the body's end (a refused token).
-            if responsesOwed == 0 { cap?.setBusy(context.channel, false) }
-            context.fireChannelRead(data)
         case .body(var chunk):
             guard case .reading(let head, var body) = state else { return malformed(context: context) }
             state = .idle  // the buffer's only reference is `body` now: appending does not copy it
@@ -203,6 +193,26 @@ final class RequestGate: ChannelDuplexHandler {
             context.fireChannelRead(wrapInboundOut(.head(head)))
             if let body { context.fireChannelRead(wrapInboundOut(.body(body))) }
             context.fireChannelRead(wrapInboundOut(.end(trailers)))
+        }
+    }
+
+    /// A part of a streamed body (the decoder sends no head before this request's end).
+    private func streamed(_ data: NIOAny, head: HTTPRequest, received: Int, context: ChannelHandlerContext) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            breakOff(BodyBrokeOff(description: "malformed HTTP request"), context: context)
+        case .body(let chunk):
+            guard chunk.readableBytes <= limits.maxBody - received else {
+                return breakOff(NIOTooManyBytesError(maxBytes: limits.maxBody), context: context)
+            }
+            state = .streaming(head, received: received + chunk.readableBytes)
+            context.fireChannelRead(data)
+        case .end:
+            state = .idle
+            owedContinue = false  // the body came without it
+            // Its route may have answered before the body's end (a refused token).
+            if responsesOwed == 0 { cap?.setBusy(context.channel, false) }
+            context.fireChannelRead(data)
         }
     }
 

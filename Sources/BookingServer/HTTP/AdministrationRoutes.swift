@@ -56,17 +56,13 @@ struct AdministrationRoutes<Context: RequestContext> {
             throw Problem(.badRequest, broken.description, field: "body")
         }
         let queues: [CustomerQueue]
-        switch stream.finish() {
-        case .parsed(let parsed, let next, _):
-            queues = parsed
-            segments.replace(with: next)
-        case .unsure(let body):
-            do throws(InputError) {
-                queues = try SetQueueBody.decodeValidated(Data(body))
-            } catch {
-                await monitor.refusePush(.invalid, error.description)
-                throw Problem(error)
-            }
+        do throws(InputError) {
+            let read = try SetQueueBody.read(stream.finish())
+            queues = read.queues
+            if let next = read.segments { segments.replace(with: next) }
+        } catch {
+            await monitor.refusePush(.invalid, error.description)
+            throw Problem(error)
         }
         return try await IdempotencyHeader.answer(request, digest: digest) { key in
             do {

@@ -12,12 +12,6 @@ enum IdempotencyHeader {
     static let name = HTTPField.Name("Idempotency-Key")!
     static let replayed = HTTPField.Name("Idempotent-Replayed")!
 
-    /// The request's key, if it sent one. The draft sends it as a structured-field string
-    /// (`"…"`); a bare token is taken too. 1 to 255 visible ASCII characters.
-    static func key(_ request: Request) throws -> IdempotencyKey? {
-        try key(request, digest: bodyDigest(request))
-    }
-
     /// The start of a keyed request's fingerprint (its method and target), to which its body is
     /// added as it arrives; nil for a request without a key.
     static func bodyDigest(_ request: Request) -> SHA256? {
@@ -27,7 +21,9 @@ enum IdempotencyHeader {
         return digest
     }
 
-    /// The key with its fingerprint, `digest` holding the body (see `bodyDigest`).
+    /// The request's key, if it sent one, with its fingerprint, `digest` holding the body (see
+    /// `bodyDigest`). The draft sends the key as a structured-field string (`"…"`); a bare token
+    /// is taken too. 1 to 255 visible ASCII characters.
     static func key(_ request: Request, digest: SHA256?) throws -> IdempotencyKey? {
         let values = request.headers[values: name]
         guard var raw = values.first, let digest else { return nil }
@@ -44,17 +40,13 @@ enum IdempotencyHeader {
 
     /// Runs a change under the request's key; a replay answers what was answered first.
     static func answer(_ request: Request, _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
-        try await answer(request, key: try key(request), change)
+        try await answer(request, digest: bodyDigest(request), change)
     }
 
     /// The same, the body's digest taken as it arrived (`bodyDigest`).
     static func answer(_ request: Request, digest: SHA256?,
                        _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
-        try await answer(request, key: try key(request, digest: digest), change)
-    }
-
-    private static func answer(_ request: Request, key: IdempotencyKey?,
-                               _ change: (IdempotencyKey?) async throws -> Response) async throws -> Response {
+        let key = try key(request, digest: digest)
         do {
             return try await change(key)
         } catch let replay as IdempotentReplay {

@@ -84,13 +84,20 @@ enum SetQueueBody {
     /// The byte-level parser first (the Orchestrator's exact shape); anything it is not sure
     /// about goes through Foundation, so errors and unusual input are handled as before.
     static func decode(_ data: Data) throws(InputError) -> [CustomerQueue] {
-        // The parser refuses a title twice, so what it read needs no `validate`.
-        if let queues = data.withUnsafeBytes({ SetQueueParser.parse($0) }) { return queues }
-        return try decodeValidated(data)
+        try read(data.withUnsafeBytes { SetQueueStream.parse($0, known: .none) }).queues
     }
 
-    /// Foundation's reading and the checks beyond the shape: for a body the parser is not sure
-    /// of (`SetQueueStream.Outcome.unsure`).
+    /// What the parser's outcome answers: its queues and this push's segments, or, for a body
+    /// it was not sure of, Foundation's reading (no segments then). The parser refuses a title
+    /// twice, so what it read needs no `validate`.
+    static func read(_ outcome: SetQueueStream.Outcome) throws(InputError) -> (queues: [CustomerQueue], segments: QueueSegments?) {
+        switch outcome {
+        case .parsed(let queues, let segments, _): return (queues, segments)
+        case .unsure(let body): return (try decodeValidated(Data(body)), nil)
+        }
+    }
+
+    /// Foundation's reading and the checks beyond the shape.
     static func decodeValidated(_ data: Data) throws(InputError) -> [CustomerQueue] {
         let queues = try decodeWithFoundation(data)
         try validate(queues)
@@ -98,7 +105,7 @@ enum SetQueueBody {
     }
 
     /// PascalCase first; anything else (other key cases, and every mistake, so that the error
-    /// names the field) goes through the case-insensitive decoder. What `SetQueueParser` must
+    /// names the field) goes through the case-insensitive decoder. What `SetQueueStream` must
     /// agree with.
     static func decodeWithFoundation(_ data: Data) throws(InputError) -> [CustomerQueue] {
         if let pascal = try? JSONDecoder().decode([PascalQueueBody].self, from: data) {

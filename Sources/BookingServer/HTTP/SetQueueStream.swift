@@ -66,21 +66,24 @@ struct SetQueueStream {
             carry.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + take]))
             index += take
             if carry.count < carryTarget, index == bytes.count { return }
-            guard let leftover = readCarried() else {
+            switch readCarried() {
+            case .unsure:
                 return unsure(carried: true, rest: UnsafeBufferPointer(rebasing: bytes[index...]))
-            }
-            if leftover.isEmpty { continue }  // still inside the queue
-            if leftover.count <= carry.count - before {
-                // The queue ended in this part's bytes: go on reading the part itself.
-                index -= leftover.count
+            case .incomplete:
+                continue
+            case .ended(let after):
+                let appended = carry.count - before
                 carry = []
-            } else {
-                // It ended in bytes gathered earlier: read those first, then this part.
-                carry = []
-                leftover.withUnsafeBytes { topLevel($0.bindMemory(to: UInt8.self)) }
-                if replay != nil {
-                    replay!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
-                    return
+                if after.count <= appended {
+                    // The queue ended in this part's bytes: go on reading the part itself.
+                    index -= after.count
+                } else {
+                    // It ended in bytes gathered earlier: read those first, then this part.
+                    after.withUnsafeBytes { topLevel($0.bindMemory(to: UInt8.self)) }
+                    if replay != nil {
+                        replay!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
+                        return
+                    }
                 }
             }
         }
@@ -88,15 +91,12 @@ struct SetQueueStream {
     }
 
     mutating func finish() -> Outcome {
-        if replay == nil, !carry.isEmpty {
-            carryTarget = 0
-            if let leftover = readCarried(), !leftover.isEmpty || carry.isEmpty {
-                carry = []
-                leftover.withUnsafeBytes { topLevel($0.bindMemory(to: UInt8.self)) }
-            }
-            // Still inside a queue at the end: the body is cut short.
-            if replay == nil, !carry.isEmpty { unsure(carried: true, rest: UnsafeBufferPointer(start: nil, count: 0)) }
+        if replay == nil, !carry.isEmpty, case .ended(let after) = readCarried() {
+            carry = []
+            after.withUnsafeBytes { topLevel($0.bindMemory(to: UInt8.self)) }
         }
+        // Still inside a queue at the end (or unsure of it): the body is cut short.
+        if replay == nil, !carry.isEmpty { unsure(carried: true, rest: UnsafeBufferPointer(start: nil, count: 0)) }
         if replay == nil, phase != .closed { unsure(carried: false, rest: UnsafeBufferPointer(start: nil, count: 0)) }
         if let replay { return .unsure(replay) }
         // A title twice is left to Foundation and `validate`, which name it. The titles of a
@@ -110,9 +110,16 @@ struct SetQueueStream {
         return .parsed(queues: push.queues, segments: push.segments, reused: push.reused)
     }
 
-    /// Reads the queue in `carry`: the bytes after it (empty while it is not whole yet; then
-    /// `carry` is kept and `carryTarget` raised), or nil when unsure.
-    private mutating func readCarried() -> [UInt8]? {
+    /// What reading the queue in `carry` found. `carry` is kept either way.
+    private enum Carried {
+        /// Not whole yet: `carryTarget` is raised.
+        case incomplete
+        /// Read; these bytes followed it.
+        case ended(after: [UInt8])
+        case unsure
+    }
+
+    private mutating func readCarried() -> Carried {
         carriedReads += 1
         let outcome = carry.withUnsafeBufferPointer { bytes -> (end: Int?, sure: Bool) in
             var cursor = Cursor(bytes)
@@ -123,17 +130,13 @@ struct SetQueueStream {
                 return (nil, error == .needMore)
             }
         }
-        guard outcome.sure else { return nil }
+        guard outcome.sure else { return .unsure }
         guard let end = outcome.end else {
             carryTarget = max(2 * carry.count, carry.count + 4096)
-            return []
+            return .incomplete
         }
         phase = .next
-        if end == carry.count {
-            carry = []
-            return []
-        }
-        return Array(carry[end...])
+        return .ended(after: Array(carry[end...]))
     }
 
     /// Punctuation and whitespace between queues, and each queue whole within `bytes`; a queue
@@ -194,8 +197,8 @@ struct SetQueueStream {
 
     /// The queues read, in the Orchestrator's shape, with the punctuation `phase` has seen after them.
     private static func written(_ queues: [CustomerQueue], phase: Phase) -> [UInt8] {
-        var writer = JSONWriter()
         if phase == .open { return [] }
+        var writer = JSONWriter()
         writer.raw("[")
         for (index, queue) in queues.enumerated() {
             if index > 0 { writer.raw(",") }
@@ -478,19 +481,5 @@ private struct Cursor {
     mutating func expect(_ byte: UInt8) throws(Stop) {
         guard try peek() == byte else { throw .unsure }
         index += 1
-    }
-}
-
-/// The whole body at once, for callers that have it (tests, and what they compare against).
-enum SetQueueParser {
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> [CustomerQueue]? {
-        parse(bytes, known: .none)?.queues
-    }
-
-    /// The queues, with this push's segments, and how many queues were the previous ones.
-    static func parse(_ bytes: UnsafeRawBufferPointer, known: QueueSegments)
-        -> (queues: [CustomerQueue], segments: QueueSegments, reused: Int)? {
-        guard case .parsed(let queues, let segments, let reused) = SetQueueStream.parse(bytes, known: known) else { return nil }
-        return (queues, segments, reused)
     }
 }
